@@ -1,0 +1,124 @@
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from measures.models import (
+    Agency,
+    Division,
+    Indicator,
+    IndicatorScore,
+    Measure,
+    Method,
+    Outcome,
+    Report,
+    Result,
+)
+
+
+class DivisionInline(admin.TabularInline):
+    model = Division
+    extra = 0
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "district", "province", "slug"]
+    list_filter = ["kind", "province"]
+    search_fields = ["name", "short_name", "province", "district"]
+    inlines = [DivisionInline]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["number", "name_th", "name_en", "group"]
+    list_filter = ["group"]
+
+    # Reference data of the national framework, loaded by a migration.
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IndicatorScore)
+class IndicatorScoreAdmin(admin.ModelAdmin):
+    list_display = ["agency", "fiscal_year", "indicator", "score"]
+    list_filter = ["fiscal_year", "indicator"]
+    search_fields = ["agency__name", "agency__short_name"]
+    autocomplete_fields = ["agency"]
+
+
+class MeasureInline(admin.TabularInline):
+    model = Measure
+    fields = ["number", "title"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["agency", "fiscal_year", "status", "published_at"]
+    list_filter = ["status", "fiscal_year"]
+    search_fields = ["agency__name", "agency__short_name"]
+    autocomplete_fields = ["agency"]
+    inlines = [MeasureInline]
+
+
+class MeasureAdminForm(forms.ModelForm):
+    class Meta:
+        model = Measure
+        fields = [
+            "report",
+            "number",
+            "title",
+            "start_month",
+            "start_year",
+            "end_month",
+            "end_year",
+            "divisions",
+            "indicators",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        report = cleaned.get("report")
+        foreign = [
+            d for d in cleaned.get("divisions", []) if report and d.agency_id != report.agency_id
+        ]
+        if foreign:
+            names = ", ".join(d.name for d in foreign)
+            self.add_error(
+                "divisions", _("These divisions do not belong to the report's agency: %s") % names
+            )
+        return cleaned
+
+
+class MethodInline(admin.TabularInline):
+    model = Method
+    extra = 0
+
+
+class ResultInline(admin.TabularInline):
+    model = Result
+    extra = 0
+
+
+class OutcomeInline(admin.TabularInline):
+    model = Outcome
+    extra = 0
+
+
+@admin.register(Measure)
+class MeasureAdmin(admin.ModelAdmin):
+    form = MeasureAdminForm
+    list_display = ["__str__", "report", "period_display"]
+    list_filter = ["report__fiscal_year", "report__agency"]
+    search_fields = ["title", "report__agency__name"]
+    filter_horizontal = ["divisions", "indicators"]
+    inlines = [MethodInline, ResultInline, OutcomeInline]
+    list_select_related = ["report__agency"]
+
+    @admin.display(description=_("period"))
+    def period_display(self, obj):
+        return obj.period_display

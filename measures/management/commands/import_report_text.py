@@ -1,0 +1,46 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from measures.models import Agency, Report
+from measures.report_text import ReportTextError, parse_report_text
+from measures.services import agency_division_names, report_import_parsed
+
+
+class Command(BaseCommand):
+    help = "Read a report from its text export and replace that year's measures with it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", type=Path)
+        parser.add_argument("--agency", required=True, help="the agency's URL slug")
+        parser.add_argument("--year", required=True, type=int, help="fiscal year (B.E.), e.g. 2568")
+
+    def handle(self, *args, path, agency, year, **options):
+        report = import_report_file(path, agency_slug=agency, year=year)
+        self.stdout.write(
+            _("Imported %(count)d measures into %(report)s.")
+            % {"count": report.measures.count(), "report": report}
+        )
+
+
+@transaction.atomic
+def import_report_file(path: Path, *, agency_slug: str, year: int) -> Report:
+    try:
+        agency = Agency.objects.get(slug=agency_slug)
+    except Agency.DoesNotExist:
+        raise CommandError(_("No agency “%(slug)s”.") % {"slug": agency_slug}) from None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise CommandError(
+            _("Cannot read %(path)s: %(error)s") % {"path": path, "error": error}
+        ) from None
+    try:
+        parsed = parse_report_text(text, agency_division_names(agency))
+    except ReportTextError as error:
+        raise CommandError(f"{path}: {error}") from None
+    report, _created = Report.objects.get_or_create(agency=agency, fiscal_year=year)
+    report_import_parsed(report=report, parsed=parsed)
+    return report

@@ -1,0 +1,87 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from measures.management.commands.import_report_text import import_report_file
+from measures.models import Agency, Indicator, IndicatorScore, Report
+from measures.services import report_publish
+
+DEMO_REPORT = Path(__file__).resolve().parents[2] / "demo" / "report-2568.txt"
+DEMO_YEAR = 2568
+DEMO_DIVISIONS = ["สำนักปลัด", "กองคลัง", "กองช่าง", "กองการศึกษาฯ"]
+# The two levels the demo report itself states (indicators 9 and 10); its other citations are
+# changes from a previous year whose scores the report does not give.
+DEMO_SCORES = {9: "90.00", 10: "92.50"}
+DEMO_SUPERUSER = ("demo", "demo-ita-2568")
+
+
+class Command(BaseCommand):
+    help = "Create the demo agency อบต.เมืองพะไล with its published 2568 report (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--superuser",
+            action="store_true",
+            help="also create a local demo superuser (only when DEBUG is on)",
+        )
+        parser.add_argument(
+            "--reset", action="store_true", help="import the demo report again over any edits"
+        )
+
+    def handle(self, *args, superuser, reset, **options):
+        created = load_demo(reset=reset)
+        self.stdout.write(
+            _("Demo report loaded.")
+            if created
+            else _("The demo report is already there (use --reset to load it again).")
+        )
+        if superuser:
+            self.create_demo_superuser()
+
+    def create_demo_superuser(self):
+        if not settings.DEBUG:
+            raise CommandError(_("The demo superuser is only for a local demo with DEBUG on."))
+        username, password = DEMO_SUPERUSER
+        user, _created = get_user_model().objects.get_or_create(
+            username=username, defaults={"is_staff": True, "is_superuser": True}
+        )
+        user.set_password(password)
+        user.save()
+        self.stdout.write(
+            _("Local demo superuser: username %(username)s, password %(password)s")
+            % {"username": username, "password": password}
+        )
+
+
+@transaction.atomic
+def load_demo(*, reset: bool = False) -> bool:
+    """Create the demo agency and its published 2568 report; False if it was already there."""
+    agency, _created = Agency.objects.update_or_create(
+        slug="mueang-phalai",
+        defaults={
+            "name": "องค์การบริหารส่วนตำบลเมืองพะไล",
+            "short_name": "อบต.เมืองพะไล",
+            "kind": Agency.Kind.SAO,
+            "district": "บัวลาย",
+            "province": "นครราชสีมา",
+        },
+    )
+    for order, name in enumerate(DEMO_DIVISIONS, start=1):
+        agency.divisions.update_or_create(name=name, defaults={"order": order})
+    for number, score in DEMO_SCORES.items():
+        IndicatorScore.objects.get_or_create(
+            agency=agency,
+            fiscal_year=DEMO_YEAR,
+            indicator=Indicator.objects.get(number=number),
+            defaults={"score": score},
+        )
+    report = Report.objects.filter(agency=agency, fiscal_year=DEMO_YEAR).first()
+    if report and report.measures.exists() and not reset:
+        return False
+    report = import_report_file(DEMO_REPORT, agency_slug=agency.slug, year=DEMO_YEAR)
+    report_publish(report=report)
+    return True

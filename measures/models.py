@@ -1,0 +1,345 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext_lazy as _
+
+from measures import thai
+
+# Buddhist-Era years only: a Gregorian year typed by mistake (2025) is refused by the database.
+MIN_YEAR, MAX_YEAR = 2500, 2700
+year_validators = [MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
+MONTH_CHOICES = list(MONTHS.items())
+
+
+def year_in_range(field: str) -> Q:
+    return Q(**{f"{field}__gte": MIN_YEAR, f"{field}__lte": MAX_YEAR})
+
+
+class Agency(models.Model):
+    """A public agency (หน่วยงาน) that publishes its own ITA measure reports."""
+
+    class Kind(models.TextChoices):
+        SAO = "sao", _("Subdistrict Administrative Organization (SAO)")
+        SUBDISTRICT_MUNICIPALITY = "tambon", _("Subdistrict municipality")
+        TOWN_MUNICIPALITY = "mueang", _("Town municipality")
+        CITY_MUNICIPALITY = "nakhon", _("City municipality")
+        PAO = "pao", _("Provincial Administrative Organization (PAO)")
+        GOVERNMENT = "government", _("Government agency")
+        OTHER = "other", _("Other agency")
+
+    name = models.CharField(_("full name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=100)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    district = models.CharField(_("district"), max_length=100, blank=True)
+    province = models.CharField(_("province"), max_length=100)
+    slug = models.SlugField(_("URL slug"), unique=True, max_length=80)
+
+    class Meta:
+        ordering = ["province", "name"]
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+
+    def __str__(self):
+        return self.short_name or self.name
+
+
+class Division(models.Model):
+    """A division (ส่วนราชการ) of one agency: สำนักปลัด, กองคลัง, …"""
+
+    agency = models.ForeignKey(Agency, models.CASCADE, related_name="divisions")
+    name = models.CharField(_("division name"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("display order"), default=0)
+
+    class Meta:
+        ordering = ["agency", "order", "name"]
+        verbose_name = _("division")
+        verbose_name_plural = _("divisions")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"], name="division_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Indicator(models.Model):
+    """One of the ten ITA indicators (ตัวชี้วัด). Reference data loaded by a migration."""
+
+    class Group(models.TextChoices):
+        IIT = "IIT", _("IIT: internal stakeholders' perception")
+        EIT = "EIT", _("EIT: external stakeholders' perception")
+        OIT = "OIT", _("OIT: open data")
+
+    number = models.PositiveSmallIntegerField(_("indicator number"), unique=True)
+    name_th = models.CharField(_("Thai name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200)
+    group = models.CharField(_("instrument"), max_length=3, choices=Group.choices)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("ITA indicator")
+        verbose_name_plural = _("ITA indicators")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(number__gte=1, number__lte=10), name="indicator_number_1_10"
+            ),
+        ]
+
+    def __str__(self):
+        return f"ตัวชี้วัดที่ {thai.thai_digits(self.number)} {self.name_th}"
+
+
+class IndicatorScoreQuerySet(models.QuerySet):
+    def for_years(self, agency, *years):
+        return self.filter(agency=agency, fiscal_year__in=years).select_related("indicator")
+
+
+class IndicatorScore(models.Model):
+    """An agency's ITA score on one indicator in one fiscal year.
+
+    Only the score is stored; the change from the year before is derived from last year's row.
+    """
+
+    agency = models.ForeignKey(Agency, models.CASCADE, related_name="scores")
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("fiscal year (B.E.)"), validators=year_validators
+    )
+    indicator = models.ForeignKey(Indicator, models.PROTECT, related_name="scores")
+    score = models.DecimalField(
+        _("score"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+
+    objects = IndicatorScoreQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["agency", "-fiscal_year", "indicator__number"]
+        verbose_name = _("indicator score")
+        verbose_name_plural = _("indicator scores")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "fiscal_year", "indicator"], name="score_unique_per_year"
+            ),
+            models.CheckConstraint(condition=Q(score__gte=0, score__lte=100), name="score_0_100"),
+            models.CheckConstraint(condition=year_in_range("fiscal_year"), name="score_year_be"),
+        ]
+
+    def __str__(self):
+        return f"{self.agency} {thai.thai_digits(self.fiscal_year)} {self.indicator}: {self.score}"
+
+
+class ReportQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Report.Status.PUBLISHED)
+
+
+class Report(models.Model):
+    """An agency's report on its integrity measures for one fiscal year."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+
+    agency = models.ForeignKey(Agency, models.CASCADE, related_name="reports")
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("fiscal year (B.E.)"), validators=year_validators
+    )
+    introduction = models.TextField(_("introductory sentence"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["agency", "-fiscal_year"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "fiscal_year"], name="report_unique_per_year"
+            ),
+            models.CheckConstraint(condition=year_in_range("fiscal_year"), name="report_year_be"),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="report_published_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        year = thai.thai_digits(self.fiscal_year)
+        return f"รายงานผลการดำเนินการ ปีงบประมาณ พ.ศ. {year} {self.agency}"
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+    def default_introduction(self):
+        return (
+            f"{self.agency.name} มีการดำเนินการเพื่อส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน "
+            f"ปีงบประมาณ พ.ศ. {thai.thai_digits(self.fiscal_year)} ซึ่งมีผลการดำเนินการดังนี้"
+        )
+
+
+class MeasureQuerySet(models.QuerySet):
+    def for_division(self, division):
+        return self.filter(divisions=division)
+
+    def with_lists(self):
+        """Everything the six-column table shows, in a fixed number of queries."""
+        return self.prefetch_related(
+            "divisions", "indicators", "methods", "results", "outcomes__indicator"
+        )
+
+
+class Measure(models.Model):
+    """A measure, project or activity (มาตรการ/โครงการ/กิจกรรม): one row of the report's table."""
+
+    report = models.ForeignKey(Report, models.CASCADE, related_name="measures")
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.TextField(_("measure, project or activity"))
+    # The period is kept as months, which is all the report states. It may be unknown while a
+    # measure is being drafted, but then it is unknown as a whole.
+    start_month = models.PositiveSmallIntegerField(
+        _("start month"), choices=MONTH_CHOICES, null=True, blank=True
+    )
+    start_year = models.PositiveSmallIntegerField(
+        _("start year (B.E.)"), validators=year_validators, null=True, blank=True
+    )
+    end_month = models.PositiveSmallIntegerField(
+        _("end month"), choices=MONTH_CHOICES, null=True, blank=True
+    )
+    end_year = models.PositiveSmallIntegerField(
+        _("end year (B.E.)"), validators=year_validators, null=True, blank=True
+    )
+    divisions = models.ManyToManyField(
+        Division, verbose_name=_("responsible divisions"), related_name="measures"
+    )
+    indicators = models.ManyToManyField(
+        Indicator, verbose_name=_("target indicators"), related_name="measures", blank=True
+    )
+
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["report", "number"]
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="measure_unique_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="measure_number_positive"),
+            models.CheckConstraint(
+                condition=Q(
+                    start_month__isnull=True,
+                    start_year__isnull=True,
+                    end_month__isnull=True,
+                    end_year__isnull=True,
+                )
+                | Q(
+                    start_month__isnull=False,
+                    start_year__isnull=False,
+                    end_month__isnull=False,
+                    end_year__isnull=False,
+                    start_month__gte=1,
+                    start_month__lte=12,
+                    end_month__gte=1,
+                    end_month__lte=12,
+                    start_year__gte=MIN_YEAR,
+                    end_year__lte=MAX_YEAR,
+                )
+                & (
+                    Q(start_year__lt=F("end_year"))
+                    | Q(start_year=F("end_year"), start_month__lte=F("end_month"))
+                ),
+                # NULL compares as unknown, which a CHECK lets through: hence the explicit
+                # IS NOT NULLs, so that half a period is refused.
+                name="measure_period_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{thai.thai_digits(self.number)}. {self.title}"
+
+    @property
+    def has_period(self):
+        return self.start_month is not None
+
+    @property
+    def period_display(self):
+        if not self.has_period:
+            return ""
+        return thai.format_period(self.start_month, self.start_year, self.end_month, self.end_year)
+
+    def clean(self):
+        period = [self.start_month, self.start_year, self.end_month, self.end_year]
+        if any(value is None for value in period):
+            if any(value is not None for value in period):
+                raise ValidationError(_("Give the period in full: start and end month and year."))
+            return
+        if thai.month_index(self.end_month, self.end_year) < thai.month_index(
+            self.start_month, self.start_year
+        ):
+            raise ValidationError(
+                {"end_month": _("The end month cannot be before the start month.")}
+            )
+
+
+class MeasureItem(models.Model):
+    """One numbered item of a measure's list; the number printed is its order, never text."""
+
+    order = models.PositiveSmallIntegerField(_("order"))
+    text = models.TextField(_("text"))
+
+    class Meta:
+        abstract = True
+        ordering = ["measure", "order"]
+
+    def __str__(self):
+        return f"{thai.thai_digits(self.order)}. {self.text}"
+
+    @staticmethod
+    def list_constraints(prefix):
+        return [
+            models.UniqueConstraint(fields=["measure", "order"], name=f"{prefix}_unique_order"),
+            models.CheckConstraint(condition=Q(order__gte=1), name=f"{prefix}_order_positive"),
+        ]
+
+
+class Method(MeasureItem):
+    measure = models.ForeignKey(Measure, models.CASCADE, related_name="methods")
+
+    class Meta(MeasureItem.Meta):
+        verbose_name = _("method")
+        verbose_name_plural = _("methods")
+        constraints = MeasureItem.list_constraints("method")
+
+
+class Result(MeasureItem):
+    measure = models.ForeignKey(Measure, models.CASCADE, related_name="results")
+
+    class Meta(MeasureItem.Meta):
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+        constraints = MeasureItem.list_constraints("result")
+
+
+class Outcome(MeasureItem):
+    measure = models.ForeignKey(Measure, models.CASCADE, related_name="outcomes")
+    indicator = models.ForeignKey(
+        Indicator,
+        models.PROTECT,
+        verbose_name=_("cited indicator"),
+        related_name="outcomes",
+        null=True,
+        blank=True,
+    )
+
+    class Meta(MeasureItem.Meta):
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        constraints = MeasureItem.list_constraints("outcome")

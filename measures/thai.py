@@ -1,0 +1,78 @@
+"""Thai document conventions with no Django in them: digits, months, Buddhist Era, periods.
+
+The data stays numeric; these helpers turn it into what a Thai reader expects on paper
+("ต.ค. ๒๕๖๗ - ก.ย. ๒๕๖๘") and read it back from imported text.
+"""
+
+import datetime
+
+from pythainlp.util import arabic_digit_to_thai_digit, thai_digit_to_arabic_digit
+
+BE_OFFSET = 543
+
+MONTH_ABBRS = (
+    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
+    "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
+)  # fmt: skip
+MONTH_NAMES = (
+    "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
+    "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
+)  # fmt: skip
+
+
+def thai_digits(value: object) -> str:
+    """Every Arabic digit of ``value`` written as a Thai digit (๐–๙)."""
+    return arabic_digit_to_thai_digit(str(value)) if value not in (None, "") else ""
+
+
+def arabic_digits(text: str) -> str:
+    return thai_digit_to_arabic_digit(text) if text else text
+
+
+def parse_number(text: str) -> int:
+    """An integer written in Thai or Arabic digits; ValueError if it is not one."""
+    return int(arabic_digits(text.strip()))
+
+
+def parse_month(text: str) -> int:
+    """Month number 1–12 from a Thai abbreviation or full name ("ต.ค.", "ตค", "ตุลาคม")."""
+    key = text.strip().replace(" ", "")
+    for number, (abbr, name) in enumerate(zip(MONTH_ABBRS, MONTH_NAMES, strict=True), start=1):
+        if key in (abbr, abbr.replace(".", ""), name):
+            return number
+    raise ValueError(f"unknown month “{text.strip()}”")
+
+
+def month_index(month: int, year: int) -> int:
+    """A month as one comparable number, so that periods can be compared and shifted."""
+    return year * 12 + month - 1
+
+
+def format_period(start_month: int, start_year: int, end_month: int, end_year: int) -> str:
+    """ "ต.ค. ๒๕๖๗ - ก.ย. ๒๕๖๘", or "ม.ค. - เม.ย. ๒๕๖๘" when both ends share the year."""
+    start, end = MONTH_ABBRS[start_month - 1], MONTH_ABBRS[end_month - 1]
+    if start_year == end_year:
+        if start_month == end_month:
+            return f"{start} {thai_digits(end_year)}"
+        return f"{start} - {end} {thai_digits(end_year)}"
+    return f"{start} {thai_digits(start_year)} - {end} {thai_digits(end_year)}"
+
+
+def buddhist_year(date: datetime.date) -> int:
+    return date.year + BE_OFFSET
+
+
+def fiscal_year(date: datetime.date) -> int:
+    """Thai fiscal year (พ.ศ.) containing ``date``: it starts on 1 October of the year before."""
+    return buddhist_year(date) + (1 if date.month >= 10 else 0)
+
+
+def fiscal_year_bounds(year: int) -> tuple[tuple[int, int], tuple[int, int]]:
+    """First and last (month, พ.ศ. year) of fiscal year ``year``: (10, year-1) and (9, year)."""
+    return (10, year - 1), (9, year)
+
+
+def format_date(date: datetime.date, *, abbreviated: bool = False) -> str:
+    """ "๒๐ มกราคม ๒๕๖๘" (or "๒๐ ม.ค. ๒๕๖๘")."""
+    months = MONTH_ABBRS if abbreviated else MONTH_NAMES
+    return thai_digits(f"{date.day} {months[date.month - 1]} {buddhist_year(date)}")

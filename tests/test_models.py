@@ -1,0 +1,123 @@
+"""Database constraints hold on SQLite and PostgreSQL alike (CI runs this module on both)."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from measures.models import Indicator, IndicatorScore, Measure, Method, Outcome, Report
+
+
+@pytest.fixture
+def report(agency):
+    return Report.objects.create(agency=agency, fiscal_year=2568)
+
+
+
+def test_the_ten_indicators_are_loaded_by_migration(db):
+    indicators = list(Indicator.objects.values_list("number", "name_th", "group"))
+    assert len(indicators) == 10
+    assert indicators[6] == (7, "ประสิทธิภาพการสื่อสาร", "EIT")
+    assert [group for _, _, group in indicators] == ["IIT"] * 5 + ["EIT"] * 3 + ["OIT"] * 2
+
+
+def test_one_report_per_agency_and_year(report):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Report.objects.create(agency=report.agency, fiscal_year=2568)
+
+
+def test_a_gregorian_year_is_refused(agency):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Report.objects.create(agency=agency, fiscal_year=2025)
+
+
+def test_a_published_report_needs_a_publication_date(agency):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Report.objects.create(agency=agency, fiscal_year=2568, status=Report.Status.PUBLISHED)
+
+
+@pytest.mark.parametrize("score", [Decimal("-0.01"), Decimal("100.01")])
+def test_scores_stay_between_0_and_100(agency, score):
+    indicator = Indicator.objects.get(number=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        IndicatorScore.objects.create(agency=agency, fiscal_year=2568, indicator=indicator, score=score)
+
+
+def test_one_score_per_agency_year_and_indicator(agency):
+    indicator = Indicator.objects.get(number=1)
+    IndicatorScore.objects.create(agency=agency, fiscal_year=2568, indicator=indicator, score=90)
+    IndicatorScore.objects.create(agency=agency, fiscal_year=2567, indicator=indicator, score=80)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        IndicatorScore.objects.create(agency=agency, fiscal_year=2568, indicator=indicator, score=1)
+
+
+def test_scores_keep_two_decimals(agency):
+    indicator = Indicator.objects.get(number=10)
+    IndicatorScore.objects.create(agency=agency, fiscal_year=2568, indicator=indicator, score="92.50")
+    assert IndicatorScore.objects.get().score == Decimal("92.50")
+
+
+def test_measure_numbers_are_unique_within_a_report(report):
+    Measure.objects.create(report=report, number=1, title="ก")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Measure.objects.create(report=report, number=1, title="ข")
+
+
+@pytest.mark.parametrize(
+    "period",
+    [
+        (10, 2568, 9, 2568),  # end before start within the fiscal year
+        (1, 2569, 12, 2568),  # end year before start year
+        (13, 2568, 12, 2568),  # no thirteenth month
+        (1, 2568, None, None),  # half a period
+    ],
+)
+def test_impossible_periods_are_refused(report, period):
+    start_month, start_year, end_month, end_year = period
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Measure.objects.create(
+            report=report,
+            number=1,
+            title="ก",
+            start_month=start_month,
+            start_year=start_year,
+            end_month=end_month,
+            end_year=end_year,
+        )
+
+
+def test_a_period_may_be_unknown_or_one_month(report):
+    Measure.objects.create(report=report, number=1, title="ก")
+    Measure.objects.create(
+        report=report, number=2, title="ข", start_month=5, start_year=2568, end_month=5, end_year=2568
+    )
+    assert Measure.objects.count() == 2
+
+
+def test_model_validation_explains_a_reversed_period_in_thai(report):
+    measure = Measure(
+        report=report, number=1, title="ก", start_month=9, start_year=2568, end_month=1, end_year=2568
+    )
+    with pytest.raises(ValidationError) as error:
+        measure.full_clean()
+    assert "เดือนที่สิ้นสุดต้องไม่อยู่ก่อนเดือนที่เริ่มดำเนินการ" in str(error.value)
+
+
+@pytest.mark.parametrize("model", [Method, Outcome])
+def test_item_order_is_unique_and_positive_per_measure(report, model):
+    measure = Measure.objects.create(report=report, number=1, title="ก")
+    model.objects.create(measure=measure, order=1, text="หนึ่ง")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        model.objects.create(measure=measure, order=1, text="ซ้ำ")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        model.objects.create(measure=measure, order=0, text="ศูนย์")
+
+
+def test_every_model_reads_in_thai(demo_report):
+    measure = demo_report.measures.first()
+    assert str(demo_report) == "รายงานผลการดำเนินการ ปีงบประมาณ พ.ศ. ๒๕๖๘ อบต.เมืองพะไล"
+    assert str(measure).startswith("๑. การส่งเสริมการรับรู้")
+    assert str(measure.outcomes.first()).startswith("๑. ผลการประเมิน ITA")
+    assert str(Indicator.objects.get(number=7)) == "ตัวชี้วัดที่ ๗ ประสิทธิภาพการสื่อสาร"
+    assert str(demo_report.agency.divisions.first()) == "สำนักปลัด"
