@@ -8,8 +8,10 @@ from measures.models import (
     Indicator,
     IndicatorScore,
     Measure,
+    Membership,
     Method,
     Outcome,
+    Publication,
     Report,
     Result,
 )
@@ -56,13 +58,25 @@ class MeasureInline(admin.TabularInline):
     show_change_link = True
 
 
+class PublicationInline(admin.TabularInline):
+    model = Publication
+    fields = ["version", "published_at", "published_by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    # Published versions are the public record: made by publishing, never by hand.
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
-    list_display = ["agency", "fiscal_year", "status", "published_at"]
+    list_display = ["agency", "fiscal_year", "status"]
     list_filter = ["status", "fiscal_year"]
     search_fields = ["agency__name", "agency__short_name"]
     autocomplete_fields = ["agency"]
-    inlines = [MeasureInline]
+    inlines = [MeasureInline, PublicationInline]
 
 
 class MeasureAdminForm(forms.ModelForm):
@@ -122,3 +136,12 @@ class MeasureAdmin(admin.ModelAdmin):
     @admin.display(description=_("period"))
     def period_display(self, obj):
         return obj.period_display
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "agency", "role", "position"]
+    list_filter = ["role", "agency"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "agency__name"]
+    autocomplete_fields = ["user", "agency"]
+    filter_horizontal = ["divisions"]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -134,7 +135,8 @@ class IndicatorScore(models.Model):
 
 class ReportQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=Report.Status.PUBLISHED)
+        """Reports the public may read: those published at least once."""
+        return self.filter(publications__isnull=False).distinct()
 
 
 class Report(models.Model):
@@ -152,7 +154,6 @@ class Report(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
-    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
     objects = ReportQuerySet.as_manager()
 
@@ -165,19 +166,15 @@ class Report(models.Model):
                 fields=["agency", "fiscal_year"], name="report_unique_per_year"
             ),
             models.CheckConstraint(condition=year_in_range("fiscal_year"), name="report_year_be"),
-            models.CheckConstraint(
-                condition=~Q(status="published") | Q(published_at__isnull=False),
-                name="report_published_has_date",
-            ),
         ]
 
     def __str__(self):
         year = thai.thai_digits(self.fiscal_year)
         return f"รายงานผลการดำเนินการ ปีงบประมาณ พ.ศ. {year} {self.agency}"
 
-    @property
-    def is_published(self):
-        return self.status == self.Status.PUBLISHED
+    def latest_publication(self):
+        """What the public sees: the newest published version, even while a revision is drafted."""
+        return self.publications.order_by("-version").first()
 
     def default_introduction(self):
         return (
@@ -343,3 +340,72 @@ class Outcome(MeasureItem):
         verbose_name = _("outcome")
         verbose_name_plural = _("outcomes")
         constraints = MeasureItem.list_constraints("outcome")
+
+
+class Publication(models.Model):
+    """One published version of a report, frozen.
+
+    The public page, the PDF and the open data are rendered from ``document``, a copy of everything
+    the report showed when it was published (measures, scores, sign-off). Later edits of the report
+    start a new revision and never change what was published, like an issued invoice.
+    """
+
+    report = models.ForeignKey(Report, models.CASCADE, related_name="publications")
+    version = models.PositiveIntegerField(_("version"))
+    published_at = models.DateTimeField(_("published at"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    document = models.JSONField(_("published content"))
+
+    class Meta:
+        ordering = ["report", "-version"]
+        get_latest_by = "version"
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "version"], name="publication_unique_version"
+            ),
+            models.CheckConstraint(
+                condition=Q(version__gte=1), name="publication_version_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.report} ฉบับที่ {thai.thai_digits(self.version)}"
+
+
+class Membership(models.Model):
+    """A user's place in one agency: what they may see and change there."""
+
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", _("ITA coordinator")
+        DIVISION_STAFF = "division_staff", _("division staff")
+        APPROVER = "approver", _("approver (head of agency)")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships")
+    agency = models.ForeignKey(Agency, models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    # Division staff edit the measures of these divisions only.
+    divisions = models.ManyToManyField(
+        Division, verbose_name=_("divisions"), related_name="memberships", blank=True
+    )
+    position = models.CharField(_("position"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["agency", "user__username"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            # One user belongs to one agency; their role there may change, not multiply.
+            models.UniqueConstraint(fields=["user"], name="membership_one_agency_per_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.agency} ({self.get_role_display()})"

@@ -3,7 +3,17 @@
 from django.db import transaction
 from django.utils import timezone
 
-from measures.models import Agency, Indicator, Measure, Method, Outcome, Report, Result
+from measures.document import report_document
+from measures.models import (
+    Agency,
+    Indicator,
+    Measure,
+    Method,
+    Outcome,
+    Publication,
+    Report,
+    Result,
+)
 from measures.report_text import ParsedReport
 
 
@@ -47,11 +57,21 @@ def report_import_parsed(*, report: Report, parsed: ParsedReport) -> list[Measur
     return measures
 
 
-def report_publish(*, report: Report) -> Report:
+@transaction.atomic
+def report_publish(*, report: Report, by=None) -> Publication:
+    """Freeze the report as it is now into a new published version that the public sees."""
+    report = Report.objects.select_for_update().select_related("agency").get(pk=report.pk)
+    last = report.publications.order_by("-version").values_list("version", flat=True).first()
+    publication = Publication.objects.create(
+        report=report,
+        version=(last or 0) + 1,
+        published_at=timezone.now(),
+        published_by=by,
+        document=report_document(report),
+    )
     report.status = Report.Status.PUBLISHED
-    report.published_at = report.published_at or timezone.now()
-    report.save(update_fields=["status", "published_at"])
-    return report
+    report.save(update_fields=["status"])
+    return publication
 
 
 def agency_division_names(agency: Agency) -> list[str]:

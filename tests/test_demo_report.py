@@ -74,9 +74,11 @@ def test_load_demo_is_idempotent(demo_report):
     assert Outcome.objects.count() == 11
 
 
-def test_the_demo_report_is_published(demo_report):
-    assert demo_report.is_published
-    assert demo_report.published_at is not None
+def test_the_demo_report_is_published_once(demo_report):
+    publication = demo_report.latest_publication()
+    assert publication.version == 1
+    assert [m["number"] for m in publication.document["measures"]] == [1, 2, 3, 4, 5, 6]
+    assert Report.objects.published().get() == demo_report
 
 
 @pytest.mark.parametrize("number", [9, 10])

@@ -6,13 +6,20 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from measures.models import Indicator, IndicatorScore, Measure, Method, Outcome, Report
+from measures.models import (
+    Indicator,
+    IndicatorScore,
+    Measure,
+    Method,
+    Outcome,
+    Publication,
+    Report,
+)
 
 
 @pytest.fixture
 def report(agency):
     return Report.objects.create(agency=agency, fiscal_year=2568)
-
 
 
 def test_the_ten_indicators_are_loaded_by_migration(db):
@@ -32,16 +39,24 @@ def test_a_gregorian_year_is_refused(agency):
         Report.objects.create(agency=agency, fiscal_year=2025)
 
 
-def test_a_published_report_needs_a_publication_date(agency):
+def test_publication_versions_are_unique_per_report(demo_report):
+    publication = demo_report.latest_publication()
     with pytest.raises(IntegrityError), transaction.atomic():
-        Report.objects.create(agency=agency, fiscal_year=2568, status=Report.Status.PUBLISHED)
+        Publication.objects.create(
+            report=demo_report,
+            version=publication.version,
+            published_at=publication.published_at,
+            document={},
+        )
 
 
 @pytest.mark.parametrize("score", [Decimal("-0.01"), Decimal("100.01")])
 def test_scores_stay_between_0_and_100(agency, score):
     indicator = Indicator.objects.get(number=1)
     with pytest.raises(IntegrityError), transaction.atomic():
-        IndicatorScore.objects.create(agency=agency, fiscal_year=2568, indicator=indicator, score=score)
+        IndicatorScore.objects.create(
+            agency=agency, fiscal_year=2568, indicator=indicator, score=score
+        )
 
 
 def test_one_score_per_agency_year_and_indicator(agency):
@@ -54,7 +69,9 @@ def test_one_score_per_agency_year_and_indicator(agency):
 
 def test_scores_keep_two_decimals(agency):
     indicator = Indicator.objects.get(number=10)
-    IndicatorScore.objects.create(agency=agency, fiscal_year=2568, indicator=indicator, score="92.50")
+    IndicatorScore.objects.create(
+        agency=agency, fiscal_year=2568, indicator=indicator, score="92.50"
+    )
     assert IndicatorScore.objects.get().score == Decimal("92.50")
 
 
@@ -90,14 +107,26 @@ def test_impossible_periods_are_refused(report, period):
 def test_a_period_may_be_unknown_or_one_month(report):
     Measure.objects.create(report=report, number=1, title="ก")
     Measure.objects.create(
-        report=report, number=2, title="ข", start_month=5, start_year=2568, end_month=5, end_year=2568
+        report=report,
+        number=2,
+        title="ข",
+        start_month=5,
+        start_year=2568,
+        end_month=5,
+        end_year=2568,
     )
     assert Measure.objects.count() == 2
 
 
 def test_model_validation_explains_a_reversed_period_in_thai(report):
     measure = Measure(
-        report=report, number=1, title="ก", start_month=9, start_year=2568, end_month=1, end_year=2568
+        report=report,
+        number=1,
+        title="ก",
+        start_month=9,
+        start_year=2568,
+        end_month=1,
+        end_year=2568,
     )
     with pytest.raises(ValidationError) as error:
         measure.full_clean()

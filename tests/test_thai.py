@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 
@@ -20,7 +21,7 @@ def test_parse_month_reads_abbreviations_and_names(text, month):
 
 
 def test_parse_month_refuses_an_unknown_month():
-    with pytest.raises(ValueError, match="ต.ต."):
+    with pytest.raises(ValueError, match=re.escape("ต.ต.")):
         thai.parse_month("ต.ต.")
 
 
