@@ -1,7 +1,12 @@
+import shutil
+
 import pytest
+from playwright.sync_api import sync_playwright
 
 from measures.management.commands.load_demo import load_demo
 from measures.models import Agency, Report
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 @pytest.fixture
@@ -23,3 +28,20 @@ def agency(db) -> Agency:
     for order, name in enumerate(["สำนักปลัด", "กองคลัง"], start=1):
         agency.divisions.create(name=name, order=order)
     return agency
+
+
+@pytest.fixture
+def page(live_server, monkeypatch):
+    """A page in headless Debian chromium, driven by Playwright (no downloaded browser)."""
+    # Playwright's sync API runs an event loop in this thread; the test's ORM calls stay
+    # synchronous and safe, but Django cannot tell.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        context = browser.new_context(base_url=live_server.url, locale="th-TH")
+        yield context.new_page()
+        context.close()
+        browser.close()

@@ -1,0 +1,48 @@
+import pytest
+from django.urls import reverse
+
+from measures.models import Measure
+
+
+@pytest.fixture
+def admin_client(client, django_user_model):
+    user = django_user_model.objects.create_superuser("root", "root@example.com", "x-password-1")
+    client.force_login(user)
+    return client
+
+
+def test_the_admin_lists_and_edits_measures_with_their_lists_inline(admin_client, demo_report):
+    measure = demo_report.measures.get(number=2)
+    response = admin_client.get(reverse("admin:measures_measure_change", args=[measure.pk]))
+    assert response.status_code == 200
+    content = response.content.decode()
+    for heading in ("วิธีดำเนินการ", "ผลการดำเนินการ", "ผลลัพธ์หรือความสำเร็จ"):
+        assert heading in content
+    assert measure.methods.first().text in content
+
+
+def test_the_admin_refuses_a_division_of_another_agency(admin_client, demo_report, agency):
+    measure = demo_report.measures.get(number=6)
+    foreign = agency.divisions.first()
+    url = reverse("admin:measures_measure_change", args=[measure.pk])
+    data = {
+        "report": demo_report.pk,
+        "number": 6,
+        "title": measure.title,
+        "divisions": [foreign.pk],
+        **{f"{prefix}-TOTAL_FORMS": 0 for prefix in ("methods", "results", "outcomes")},
+        **{f"{prefix}-INITIAL_FORMS": 0 for prefix in ("methods", "results", "outcomes")},
+    }
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "ไม่ได้สังกัดหน่วยงานของรายงาน" in response.content.decode()
+    assert list(Measure.objects.get(pk=measure.pk).divisions.values_list("name", flat=True)) == [
+        "สำนักปลัด"
+    ]
+
+
+@pytest.mark.browser
+def test_the_admin_login_page_opens_in_a_browser(page):
+    page.goto("/admin/")
+    assert page.locator("input[name=username]").is_visible()
+    assert "เข้าสู่ระบบ" in page.content()
