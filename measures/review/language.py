@@ -1,0 +1,246 @@
+"""Checks on the Thai text itself: unknown words, and one name or phrase spelled two ways.
+
+Both read the text as pythainlp's dictionary tokenizer (newmm) splits it, offline. The wrap
+spaces of text copied out of PDFs ("ของ กำนัน") fall between words, so whitespace is ignored when
+tokens are joined into phrases.
+"""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from pythainlp.corpus import thai_words
+from pythainlp.spell import spell
+from pythainlp.tokenize import word_tokenize
+
+from measures import thai
+from measures.review.base import WARNING, Cell, ReviewInput, check
+
+# Thai letters and marks: what a Thai word is made of (no digits, no ฯ or ๆ).
+THAI_WORD = re.compile("[\u0e01-\u0e2e\u0e30-\u0e3a\u0e40-\u0e45\u0e47-\u0e4e]+")
+MAX_SUGGESTIONS = 3
+
+
+@cache
+def dictionary() -> frozenset[str]:
+    return frozenset(thai_words())
+
+
+@lru_cache(maxsize=50_000)
+def tokens(text: str) -> tuple[tuple[str, int, int], ...]:
+    """(token, start, end) for every token of ``text``, whitespace included."""
+    spans, position = [], 0
+    for token in word_tokenize(text, engine="newmm", keep_whitespace=True):
+        spans.append((token, position, position + len(token)))
+        position += len(token)
+    return tuple(spans)
+
+
+def _is_thai_word(token: str) -> bool:
+    return THAI_WORD.fullmatch(token) is not None
+
+
+@lru_cache(maxsize=5_000)
+def suggestions(word: str) -> tuple[str, ...]:
+    return tuple(s for s in spell(word) if s != word)[:MAX_SUGGESTIONS]
+
+
+@check("spelling")
+def spelling(review: ReviewInput):
+    """Thai words found neither in the dictionary nor among the agency's own words."""
+    words = dictionary()
+    own = [*review.names, *review.accepted_words]
+    for cell in review.cells:
+        unknown = _merge_adjacent(
+            (start, end)
+            for token, start, end in tokens(cell.text)
+            if _is_thai_word(token) and token not in words
+        )
+        if not unknown:
+            continue
+        covered = _occurrences(cell.text, own)
+        for start, end in unknown:
+            if any(s <= start and end <= e for s, e in covered):
+                continue
+            word = cell.text[start:end]
+            proposals = suggestions(word)
+            yield cell.finding(
+                "spelling",
+                WARNING,
+                _("“%(word)s” is not in the dictionary.") % {"word": word},
+                start,
+                end,
+                suggestion=" / ".join(proposals),
+            )
+
+
+def _merge_adjacent(spans) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and merged[-1][1] == start:
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _occurrences(text: str, words) -> list[tuple[int, int]]:
+    found = []
+    for word in words:
+        for match in re.finditer(re.escape(word), text):
+            found.append((match.start(), match.end()))
+    return found
+
+
+# Letters that sound alike and so get typed for one another; each group maps to its first letter.
+_INITIAL_GROUPS = ("ขคฆ", "ฉชฌ", "ซศษส", "ญย", "ดฎ", "ตฏ", "ทฐฑฒถธ", "นณ", "พผภ", "ฟฝ", "ลรฬ", "หฮ")
+# At the end of a syllable Thai keeps only four sounds, so far more letters are confused there.
+_FINAL_GROUPS = ("กขคฆ", "ดจชซฌฎฏฐฑฒตถทธศษส", "บปพฟภ", "นญณรลฬ")
+_INITIAL = {letter: group[0] for group in _INITIAL_GROUPS for letter in group}
+_FINAL = {letter: group[0] for group in _FINAL_GROUPS for letter in group}
+_MARKS = frozenset(
+    "\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d"
+)
+_CONSONANTS = frozenset(chr(c) for c in range(0x0E01, 0x0E2F))
+_LEADING_VOWELS = frozenset("เแโใไ")
+MAX_PHRASE_TOKENS = 3
+MIN_PHRASE_LENGTH = 5
+MAX_DIFFERENCE = 2
+
+
+def sound_key(phrase: str) -> str:
+    """What the phrase sounds like, roughly: marks dropped, look-alike sounds merged.
+
+    Two spellings with the same key differ only in what a typist confuses: a missing or wrong
+    vowel or tone mark (บวลาย/บัวลาย), a final consonant of the same sound (กำนัน/กำนัล),
+    ใ for ไ.
+    """
+    key = []
+    for index, char in enumerate(phrase):
+        if char in _MARKS:
+            continue
+        if char in _CONSONANTS:
+            following = phrase[index + 1] if index + 1 < len(phrase) else ""
+            previous = phrase[index - 1] if index else ""
+            final = (
+                previous
+                and previous not in _LEADING_VOWELS
+                and (not following or following in _CONSONANTS or following in _LEADING_VOWELS)
+            )
+            key.append((_FINAL if final else _INITIAL).get(char, char))
+        else:
+            key.append("ไ" if char == "ใ" else char)
+    return "".join(key)
+
+
+def distance(a: str, b: str, limit: int = MAX_DIFFERENCE) -> int:
+    """Levenshtein distance, giving up (limit + 1) as soon as it must exceed ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            )
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+@dataclass
+class Phrase:
+    text: str
+    size: int  # in tokens
+    occurrences: list[tuple[int, int, int]]  # (cell index, start, end)
+    authoritative: bool = False
+
+    def rank(self, words: frozenset[str]) -> tuple:
+        """Which of two spellings to keep: the agency's own, then the more frequent, then the
+        dictionary's, then the one the tokenizer read as fewer, longer words (หรือ|ของกำนัล
+        rather than หรือ|ของ|กำนัน); the first seen breaks the remaining ties."""
+        first = min(self.occurrences, default=(0, 0, 0))
+        return (
+            self.authoritative,
+            len(self.occurrences),
+            self.text in words,
+            -self.size,
+            [-n for n in first],
+        )
+
+
+def phrases(texts: list[str]) -> dict[str, Phrase]:
+    """Every run of one to three Thai words, joined with whitespace removed, and where it is."""
+    found: dict[str, Phrase] = {}
+    for index, text in enumerate(texts):
+        words = [t for t in tokens(text) if not t[0].isspace()]
+        for first in range(len(words)):
+            for size in range(1, MAX_PHRASE_TOKENS + 1):
+                run = words[first : first + size]
+                if len(run) < size or not _is_thai_word(run[-1][0]):
+                    break
+                text_ = "".join(token for token, _start, _end in run)
+                if len(text_) < MIN_PHRASE_LENGTH:
+                    continue
+                phrase = found.setdefault(text_, Phrase(text_, size, []))
+                phrase.occurrences.append((index, run[0][1], run[-1][2]))
+    return found
+
+
+@check("variants")
+def variants(review: ReviewInput):
+    """The same name or phrase spelled two ways in one report; the agency's names count."""
+    words = dictionary()
+    found = phrases([cell.text for cell in review.cells])
+    for name, phrase in phrases(review.names).items():
+        found.setdefault(name, Phrase(name, phrase.size, [])).authoritative = True
+    by_sound: dict[str, list[Phrase]] = defaultdict(list)
+    for phrase in found.values():
+        by_sound[sound_key(phrase.text)].append(phrase)
+    candidates = []
+    for group in by_sound.values():
+        if len(group) < 2:
+            continue
+        preferred = max(group, key=lambda p: p.rank(words))
+        for phrase in group:
+            if phrase is preferred or distance(phrase.text, preferred.text) > MAX_DIFFERENCE:
+                continue
+            # Two dictionary words that sound alike (กำนัน, กำนัล) are both right somewhere;
+            # only the words around them (ของกำนัน) show which one was meant.
+            if phrase.size == preferred.size == 1 and phrase.text in words:
+                continue
+            candidates.extend((occurrence, preferred) for occurrence in phrase.occurrences)
+    yield from _shortest_first(review.cells, candidates)
+
+
+def _shortest_first(cells: list[Cell], candidates):
+    """One finding per spot: of overlapping spans, the shortest says most precisely what differs."""
+    kept: list[tuple[int, int, int]] = []
+    for (index, start, end), preferred in sorted(
+        candidates, key=lambda c: (c[0][0], c[0][2] - c[0][1], c[0][1])
+    ):
+        if any(i == index and s < end and start < e for i, s, e in kept):
+            continue
+        kept.append((index, start, end))
+        count = len(preferred.occurrences)
+        if preferred.authoritative:
+            message = _("Spelled differently from the agency's own “%(preferred)s”.")
+        else:
+            message = ngettext(
+                "Spelled “%(preferred)s” once elsewhere in this report.",
+                "Spelled “%(preferred)s” %(count)s times elsewhere in this report.",
+                count,
+            )
+        yield cells[index].finding(
+            "variants",
+            WARNING,
+            message % {"preferred": preferred.text, "count": thai.thai_digits(count)},
+            start,
+            end,
+            suggestion=preferred.text,
+        )
