@@ -54,27 +54,42 @@ def spelling(review: ReviewInput):
     words = dictionary()
     own = [*review.names, *review.accepted_words]
     for cell in review.cells:
+        spans = tokens(cell.text)
         unknown = _merge_adjacent(
             (start, end)
-            for token, start, end in tokens(cell.text)
-            if _is_thai_word(token) and token not in words
+            for token, start, end in spans
+            # A lone letter is a word the word list lacks (ณ) or a piece of one around it.
+            if len(token) > 1 and _is_thai_word(token) and token not in words
         )
         if not unknown:
             continue
         covered = _occurrences(cell.text, own)
         for start, end in unknown:
-            if any(s <= start and end <= e for s, e in covered):
+            # Overlap, not containment: the tokenizer may cut across a name's first letter.
+            if any(s < end and start < e for s, e in covered):
                 continue
-            word = cell.text[start:end]
-            proposals = suggestions(word)
+            start, end, proposals = _widest_correctable(cell.text, spans, start, end)
             yield cell.finding(
                 "spelling",
                 WARNING,
-                _("“%(word)s” is not in the dictionary.") % {"word": word},
+                _("“%(word)s” is not in the dictionary.") % {"word": cell.text[start:end]},
                 start,
                 end,
                 suggestion=" / ".join(proposals),
             )
+
+
+def _widest_correctable(text: str, spans, start: int, end: int):
+    """The tokenizer cuts a misspelt word into pieces (ปฏิ|บัต for ปฏิบัต): take in the piece
+    before or after when that makes a word one edit from a dictionary word, and suggest it."""
+    before = next((s for _t, s, e in spans if e == start and not text[s:e].isspace()), start)
+    after = next((e for _t, s, e in spans if s == end and not text[s:e].isspace()), end)
+    for wide_start, wide_end in ((before, end), (start, after), (before, after), (start, end)):
+        word = text[wide_start:wide_end]
+        proposals = suggestions(word)
+        if proposals and distance(word, proposals[0], 1) <= 1:
+            return wide_start, wide_end, proposals
+    return start, end, suggestions(text[start:end])
 
 
 def _merge_adjacent(spans) -> list[tuple[int, int]]:

@@ -50,7 +50,7 @@ RULES = [
         lambda m: m.group()[0],
     ),
     Rule(
-        re.compile(r"(?<=\S)\s+ฯ(?!\s*ล\s*ฯ)"),
+        re.compile(r"(?<=\S)(?<!ฯล)\s+ฯ(?!\s*ล\s*ฯ)"),
         gettext_lazy("Paiyannoi (ฯ) follows the shortened word with no space."),
         lambda m: "ฯ",
     ),
