@@ -2,11 +2,13 @@
 gives no finding at all."""
 
 import copy
+from pathlib import Path
 
 import pytest
 
+from measures.report_text import parse_report_text
 from measures.review import ERROR, WARNING, review_document
-from measures.review.cover import cover_findings
+from measures.review.cover import cover_findings, report_text_warnings
 from measures.review.language import sound_key
 from measures.review.typography import typography
 
@@ -135,7 +137,7 @@ def test_a_change_that_is_not_the_stored_change_is_an_error():
     [finding] = review(changed(outcomes=[outcome]), ["citations"])
     assert finding.severity == ERROR
     assert finding.suggestion == "เพิ่มขึ้น ๐.๕๒ คะแนน"
-    assert "๘๕.๐๐ → ๘๕.๕๒" in finding.message or "85" not in finding.message
+    assert "๘๕.๐๐ → ๘๕.๕๒" in finding.message
 
 
 def test_a_decrease_cited_as_an_increase_is_an_error():
@@ -250,8 +252,10 @@ def test_typing_slips_are_warnings_with_a_fix(text, span, suggestion):
     assert (finding.severity, problem(finding), finding.suggestion) == (WARNING, span, suggestion)
 
 
-@pytest.mark.parametrize("text, char", [("ผลการประเมิน (ITA ของ", "("), ("ข้อมูล) ครบ", ")"),
-                                        ("“ไม่รับของขวัญ", "“"), ('นโยบาย "No Gift', '"')])  # fmt: skip
+@pytest.mark.parametrize(
+    "text, char",
+    [("ผลการประเมิน (ITA ของ", "("), ("ข้อมูล) ครบ", ")"), ("“ไม่รับ", "“"), ('นโยบาย "No', '"')],
+)
 def test_an_unbalanced_bracket_or_quote_is_a_warning(text, char):
     [finding] = review(changed(results=[text]), ["typography"])
     assert problem(finding) == char
@@ -287,6 +291,34 @@ def test_a_cover_naming_the_district_wrongly_is_a_warning():
     assert finding.suggestion == "อำเภอบัวลาย"
 
 
+def test_the_seed_text_warns_about_its_cover_only():
+    seed = Path(__file__).resolve().parent.parent / "measures" / "demo" / "report-2568.txt"
+    divisions = ["สำนักปลัด", "กองคลัง", "กองช่าง", "กองการศึกษาฯ"]
+    parsed = parse_report_text(seed.read_text(encoding="utf-8"), divisions)
+    assert [problem(f) for f in report_text_warnings(parsed, Agency)] == ["อำเภอบวลาย"]
+
+
 def test_a_cover_that_matches_the_agency_gives_no_warning():
     lines = ["ของ องค์การบริหารส่วนตำบลเมืองพะไล อำเภอบัวลาย จังหวัดนครราชสีมา"]
     assert cover_findings(lines, Agency) == []
+
+
+# What a review page shows
+
+
+def test_a_finding_carries_what_a_page_needs_to_highlight_it():
+    methods = ["ไม่รับของขวัญหรือของ กำนัน จากการปฏิบัติหน้าที่"]
+    [finding] = review(changed(methods=methods), ["variants"])
+    assert finding.excerpt == ("ไม่รับของขวัญหรือ", "ของ กำนัน", " จากการปฏิบัติหน้าที่")
+    assert finding.location == "มาตรการที่ ๑ วิธีดำเนินการ ข้อ ๑"
+    data = finding.as_dict()
+    assert (data["start"], data["end"], data["suggestion"]) == (17, 26, "ของกำนัล")
+    assert data["key"] == finding.key
+
+
+def test_a_finding_key_changes_with_the_quoted_text_only():
+    first = review(changed(results=["จัดประชุม 5 ครั้ง"]), ["typography"])[0]
+    same = review(changed(results=["เมื่อวาน จัดประชุม 5 ครั้ง"]), ["typography"])[0]
+    other = review(changed(results=["จัดประชุม 6 ครั้ง"]), ["typography"])[0]
+    assert first.key == same.key
+    assert first.key != other.key

@@ -20,6 +20,12 @@ def agency_names(agency) -> list[str]:
     return names
 
 
+def report_text_warnings(parsed, agency) -> list[Finding]:
+    """What an imported text (a report_text.ParsedReport) says about the agency unlike its record:
+    for the command and the upload page alike."""
+    return cover_findings(parsed.cover_lines + parsed.heading_lines, agency)
+
+
 def cover_findings(lines: list[str], agency) -> list[Finding]:
     """A warning for each name in ``lines`` that is one or two letters off the agency's."""
     findings = []

@@ -57,9 +57,8 @@ def spelling(review: ReviewInput):
         spans = tokens(cell.text)
         unknown = _merge_adjacent(
             (start, end)
-            for token, start, end in spans
-            # A lone letter is a word the word list lacks (ณ) or a piece of one around it.
-            if len(token) > 1 and _is_thai_word(token) and token not in words
+            for index, (token, start, end) in enumerate(spans)
+            if _is_thai_word(token) and token not in words and not _stands_alone(spans, index)
         )
         if not unknown:
             continue
@@ -77,6 +76,15 @@ def spelling(review: ReviewInput):
                 end,
                 suggestion=" / ".join(proposals),
             )
+
+
+def _stands_alone(spans, index: int) -> bool:
+    """A single letter between spaces is a word the word list lacks (ณ); one glued to its
+    neighbours is a piece of a word the tokenizer could not read."""
+    if len(spans[index][0]) > 1:
+        return False
+    neighbours = spans[max(index - 1, 0) : index] + spans[index + 1 : index + 2]
+    return all(token.isspace() for token, _start, _end in neighbours)
 
 
 def _widest_correctable(text: str, spans, start: int, end: int):

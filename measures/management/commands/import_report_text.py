@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from measures.models import Agency, Report
 from measures.report_text import ReportTextError, parse_report_text
 from measures.review import Finding
-from measures.review.cover import cover_findings
+from measures.review.cover import report_text_warnings
 from measures.services import agency_division_names, report_import_parsed
 
 
@@ -53,7 +53,7 @@ def import_report_file(
     except ReportTextError as error:
         raise CommandError(f"{path}: {error}") from None
     if cover_warnings is not None:
-        cover_warnings.extend(cover_findings(parsed.cover_lines + parsed.heading_lines, agency))
+        cover_warnings.extend(report_text_warnings(parsed, agency))
     report, _created = Report.objects.get_or_create(agency=agency, fiscal_year=year)
     report_import_parsed(report=report, parsed=parsed)
     return report

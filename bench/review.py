@@ -1,0 +1,135 @@
+"""Benchmark of the pre-publication review (issue 8), printing its figures.
+
+1. False warnings on a corpus of correct sentences: the seed report's cells with its two known
+   errors corrected ("ของ กำนัน" → "ของ กำนัล"; the cover's "บวลาย" is not part of the document)
+   and scores stored that agree with its citations. Every finding there is a false one.
+2. Time of the full review of a 100-measure report (the seed's six measures repeated, each copy
+   made unique so that no cache hides the work), cold (first review in the process, loading the
+   word list and tokenizer) and warm.
+
+Run: .venv/bin/python bench/review.py
+"""
+
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itaportal.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.utils import translation  # noqa: E402
+
+from measures import thai  # noqa: E402
+from measures.management.commands.load_demo import DEMO_DIVISIONS  # noqa: E402
+from measures.report_text import parse_report_text  # noqa: E402
+from measures.review import review_document  # noqa: E402
+from measures.review.language import THAI_WORD, tokens  # noqa: E402
+
+INDICATORS = {
+    1: "การปฏิบัติหน้าที่", 2: "การใช้งบประมาณ", 3: "การใช้อำนาจ",
+    4: "การใช้ทรัพย์สินของราชการ", 5: "การแก้ไขปัญหาการทุจริต", 6: "คุณภาพการดำเนินงาน",
+    7: "ประสิทธิภาพการสื่อสาร", 8: "การปรับปรุงการทำงาน", 9: "การเปิดเผยข้อมูล",
+    10: "การป้องกันการทุจริต",
+}  # fmt: skip
+# Scores that agree with every citation of the seed: (last year, this year).
+SCORES = {6: ("80.00", "80.02"), 7: ("90.00", "90.52"), 8: ("50.00", "84.33"),
+          9: (None, "90.00"), 10: (None, "92.50")}  # fmt: skip
+
+
+def seed_document(copies: int = 1) -> dict:
+    text = (ROOT / "measures/demo/report-2568.txt").read_text(encoding="utf-8")
+    text = text.replace("ของ กำนัน", "ของ กำนัล")
+    parsed = parse_report_text(text, DEMO_DIVISIONS)
+    measures = []
+    for copy in range(copies):
+        tag = f" (ชุดที่ {thai.thai_digits(copy + 1)})" if copies > 1 else ""
+        for row in parsed.measures:
+            measures.append(
+                {
+                    "number": len(measures) + 1,
+                    "title": row.title + tag,
+                    "period": {
+                        "start_month": row.start_month,
+                        "start_year": row.start_year,
+                        "end_month": row.end_month,
+                        "end_year": row.end_year,
+                    },
+                    "divisions": row.divisions,
+                    "indicators": [],
+                    "methods": [t + tag for t in row.methods],
+                    "results": [t + tag for t in row.results],
+                    "outcomes": [
+                        {"text": t + tag, "indicator": n}
+                        for t, n in zip(row.outcomes, row.outcome_indicators, strict=True)
+                    ],
+                }
+            )
+    return {
+        "schema_version": 1,
+        "agency": {
+            "name": "องค์การบริหารส่วนตำบลเมืองพะไล",
+            "short_name": "อบต.เมืองพะไล",
+            "kind": "sao",
+            "district": "บัวลาย",
+            "province": "นครราชสีมา",
+            "slug": "mueang-phalai",
+        },
+        "fiscal_year": 2568,
+        "introduction": parsed.introduction,
+        "measures": measures,
+        "scores": [
+            {"indicator": n, "name_th": INDICATORS[n], "group": "", "score": s, "previous": p}
+            for n, (p, s) in SCORES.items()
+        ],
+    }
+
+
+def words_in(document: dict) -> int:
+    texts = [document["introduction"]]
+    for measure in document["measures"]:
+        texts += [measure["title"], *measure["methods"], *measure["results"]]
+        texts += [outcome["text"] for outcome in measure["outcomes"]]
+    return sum(
+        1
+        for text in texts
+        for token, _start, _end in tokens(text)
+        if THAI_WORD.fullmatch(token) or token.isalnum()
+    )
+
+
+def timed_review(document: dict) -> tuple[float, list]:
+    started = time.perf_counter()
+    findings = review_document(document, indicator_names=INDICATORS)
+    return time.perf_counter() - started, findings
+
+
+def main():
+    translation.activate("th")
+    big = seed_document(copies=17)
+    big["measures"] = big["measures"][:100]
+    runs = {}
+    runs["first in a fresh process (loads word list and tokenizer)"] = timed_review(big)
+    tokens.cache_clear()
+    runs["libraries loaded"] = timed_review(big)
+    runs["same text reviewed again (token cache)"] = timed_review(big)
+    size = f"{len(big['measures'])}-measure report ({words_in(big)} words)"
+    for run, (elapsed, findings) in runs.items():
+        print(f"full review of a {size}, {run}: {elapsed:.2f} s, {len(findings)} findings")
+
+    document = seed_document()
+    _elapsed, findings = timed_review(document)
+    words = words_in(document)
+    print(f"corpus of correct sentences: the seed's cells, 2 known errors corrected: {words} words")
+    print(f"false findings: {len(findings)} = {1000 * len(findings) / words:.2f} per 1,000 words")
+    for finding in findings:
+        print("  ", finding.severity, finding.check, finding.location, finding.message)
+
+
+if __name__ == "__main__":
+    main()
