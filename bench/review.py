@@ -28,7 +28,7 @@ django.setup()
 from django.utils import translation  # noqa: E402
 
 from measures import thai  # noqa: E402
-from measures.management.commands.load_demo import DEMO_DIVISIONS  # noqa: E402
+from measures.management.commands.load_demo import DEMO_AGENCY, DEMO_DIVISIONS  # noqa: E402
 from measures.report_text import parse_report_text  # noqa: E402
 from measures.review import review_document  # noqa: E402
 from measures.review.language import THAI_WORD, tokens  # noqa: E402
@@ -74,14 +74,7 @@ def seed_document(copies: int = 1) -> dict:
             )
     return {
         "schema_version": 1,
-        "agency": {
-            "name": "องค์การบริหารส่วนตำบลเมืองพะไล",
-            "short_name": "อบต.เมืองพะไล",
-            "kind": "sao",
-            "district": "บัวลาย",
-            "province": "นครราชสีมา",
-            "slug": "mueang-phalai",
-        },
+        "agency": DEMO_AGENCY,
         "fiscal_year": 2568,
         "introduction": parsed.introduction,
         "measures": measures,

@@ -2,10 +2,12 @@
 gives no finding at all."""
 
 import copy
+from types import SimpleNamespace
 from pathlib import Path
 
 import pytest
 
+from measures.management.commands.load_demo import DEMO_AGENCY, DEMO_DIVISIONS
 from measures.report_text import parse_report_text
 from measures.review import ERROR, WARNING, review_document
 from measures.review.cover import cover_findings, report_text_warnings
@@ -21,14 +23,7 @@ INDICATORS = {
 
 CORRECT = {
     "schema_version": 1,
-    "agency": {
-        "name": "องค์การบริหารส่วนตำบลเมืองพะไล",
-        "short_name": "อบต.เมืองพะไล",
-        "kind": "sao",
-        "district": "บัวลาย",
-        "province": "นครราชสีมา",
-        "slug": "mueang-phalai",
-    },
+    "agency": DEMO_AGENCY,
     "fiscal_year": 2568,
     "introduction": "องค์การบริหารส่วนตำบลเมืองพะไล มีการดำเนินการดังนี้",
     "measures": [
@@ -278,10 +273,7 @@ def typography_of(text):
 # Cover
 
 
-class Agency:
-    name = "องค์การบริหารส่วนตำบลเมืองพะไล"
-    district = "บัวลาย"
-    province = "นครราชสีมา"
+Agency = SimpleNamespace(**DEMO_AGENCY)
 
 
 def test_a_cover_naming_the_district_wrongly_is_a_warning():
@@ -293,8 +285,7 @@ def test_a_cover_naming_the_district_wrongly_is_a_warning():
 
 def test_the_seed_text_warns_about_its_cover_only():
     seed = Path(__file__).resolve().parent.parent / "measures" / "demo" / "report-2568.txt"
-    divisions = ["สำนักปลัด", "กองคลัง", "กองช่าง", "กองการศึกษาฯ"]
-    parsed = parse_report_text(seed.read_text(encoding="utf-8"), divisions)
+    parsed = parse_report_text(seed.read_text(encoding="utf-8"), DEMO_DIVISIONS)
     assert [problem(f) for f in report_text_warnings(parsed, Agency)] == ["อำเภอบวลาย"]
 
 
