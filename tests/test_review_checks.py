@@ -2,8 +2,8 @@
 gives no finding at all."""
 
 import copy
-from types import SimpleNamespace
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
