@@ -134,6 +134,7 @@ MIN_PHRASE_LENGTH = 5
 MAX_DIFFERENCE = 2
 
 
+@lru_cache(maxsize=100_000)
 def sound_key(phrase: str) -> str:
     """What the phrase sounds like, roughly: marks dropped, look-alike sounds merged.
 
@@ -201,17 +202,20 @@ def phrases(texts: list[str]) -> dict[str, Phrase]:
     """Every run of one to three Thai words, joined with whitespace removed, and where it is."""
     found: dict[str, Phrase] = {}
     for index, text in enumerate(texts):
-        words = [t for t in tokens(text) if not t[0].isspace()]
-        for first in range(len(words)):
-            for size in range(1, MAX_PHRASE_TOKENS + 1):
-                run = words[first : first + size]
-                if len(run) < size or not _is_thai_word(run[-1][0]):
+        words = [(t, s, e, _is_thai_word(t)) for t, s, e in tokens(text) if not t.isspace()]
+        for first, (_token, start, _end, thai_word) in enumerate(words):
+            if not thai_word:
+                continue
+            joined = ""
+            for size, (token, _start, end, thai_word) in enumerate(
+                words[first : first + MAX_PHRASE_TOKENS], start=1
+            ):
+                if not thai_word:
                     break
-                text_ = "".join(token for token, _start, _end in run)
-                if len(text_) < MIN_PHRASE_LENGTH:
-                    continue
-                phrase = found.setdefault(text_, Phrase(text_, size, []))
-                phrase.occurrences.append((index, run[0][1], run[-1][2]))
+                joined += token
+                if len(joined) >= MIN_PHRASE_LENGTH:
+                    phrase = found.get(joined) or found.setdefault(joined, Phrase(joined, size, []))
+                    phrase.occurrences.append((index, start, end))
     return found
 
 
