@@ -135,6 +135,15 @@ def test_a_change_that_is_not_the_stored_change_is_an_error():
     assert "๘๕.๐๐ → ๘๕.๕๒" in finding.message
 
 
+def test_a_year_between_the_change_and_its_figure_is_read_past():
+    outcome = {
+        "text": "ตัวชี้วัดที่ ๗ ประสิทธิภาพการสื่อสาร เพิ่มขึ้นจากปี ๒๕๖๗ ๐.๖๒ คะแนน",
+        "indicator": 7,
+    }
+    [finding] = review(changed(outcomes=[outcome]), ["citations"])
+    assert (finding.severity, problem(finding)) == (ERROR, "เพิ่มขึ้นจากปี ๒๕๖๗ ๐.๖๒ คะแนน")
+
+
 def test_a_decrease_cited_as_an_increase_is_an_error():
     document = changed()
     document["scores"][0]["previous"] = "86.04"

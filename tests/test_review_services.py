@@ -46,6 +46,11 @@ def test_the_demo_has_no_error_and_finds_the_gift_variant(demo_report):
     assert variant.suggestion == "ของกำนัล"
 
 
+def test_a_publication_is_reviewed_as_its_report(demo_report):
+    document = demo_report.latest_publication().document
+    assert report_review(demo_report, document=document) == report_review(demo_report)
+
+
 def test_the_demo_citations_of_indicators_6_to_8_are_unverifiable(demo_report):
     citations = [f for f in report_review(demo_report) if f.check == "citations"]
     assert [(f.severity, f.measure, problem(f)) for f in citations] == [
