@@ -1,5 +1,7 @@
 """Writes that touch several models, each in one transaction."""
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -94,15 +96,42 @@ def report_review(report: Report, *, document: dict | None = None) -> list[Findi
     )
 
 
+@dataclass(frozen=True)
+class ReviewedFinding:
+    """A finding as the review page lists it: with who acknowledged it and when, if anyone did."""
+
+    finding: Finding
+    acknowledgement: ReviewAcknowledgement | None
+
+    @property
+    def blocks_publishing(self) -> bool:
+        return self.finding.is_error or self.acknowledgement is None
+
+
+def report_review_status(
+    report: Report, *, findings: list[Finding] | None = None
+) -> list[ReviewedFinding]:
+    """The review of the report as it is now, each finding with its acknowledgement."""
+    if findings is None:
+        findings = report_review(report)
+    acknowledgements = {
+        a.finding_key: a for a in report.acknowledgements.select_related("acknowledged_by")
+    }
+    return [
+        ReviewedFinding(f, None if f.is_error else acknowledgements.get(f.key)) for f in findings
+    ]
+
+
 def report_review_blocking(
     report: Report, *, findings: list[Finding] | None = None
 ) -> list[Finding]:
     """What stands between the report and publishing: every error, and the warnings nobody has
     acknowledged."""
-    if findings is None:
-        findings = report_review(report)
-    acknowledged = set(report.acknowledgements.values_list("finding_key", flat=True))
-    return [f for f in findings if f.is_error or f.key not in acknowledged]
+    return [
+        reviewed.finding
+        for reviewed in report_review_status(report, findings=findings)
+        if reviewed.blocks_publishing
+    ]
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from measures.services import (
     report_publish,
     report_review,
     report_review_blocking,
+    report_review_status,
     review_acknowledge,
 )
 
@@ -103,6 +104,18 @@ def test_acknowledged_warnings_no_longer_block(demo_report, coordinator):
     assert acknowledgement.acknowledged_by == coordinator
     assert acknowledgement.message.startswith("มาตรการที่ ๕ วิธีดำเนินการ ข้อ ๑:")
     assert acknowledgement.acknowledged_at is not None
+
+
+def test_the_review_status_says_who_acknowledged_what(demo_report, coordinator):
+    demo_report.acknowledgements.filter(check_name="citations").update(acknowledged_by=coordinator)
+    status = report_review_status(demo_report)
+    assert [(r.finding.check, r.acknowledgement.acknowledged_by) for r in status] == [
+        ("citations", coordinator),
+        ("citations", coordinator),
+        ("citations", coordinator),
+        ("variants", None),
+    ]
+    assert not any(r.blocks_publishing for r in status)
 
 
 def test_an_edit_brings_an_acknowledged_warning_back(demo_report):

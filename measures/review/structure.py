@@ -83,9 +83,7 @@ _NUMBER = r"[๐-๙0-9]+(?:\.[๐-๙0-9]+)?"
 _CITATION = re.compile(r"ตัวชี้วัดที่\s*([๐-๙0-9]{1,3})\s*")
 # "ได้คะแนนเพิ่มขึ้นจากปีที่ผ่านมา ๐.๕๒ คะแนน" (a change) and "ได้ ๙๐ คะแนน" (a level).
 # Between the direction and the figure: words, or a year ("จากปี ๒๕๖๗"), never another figure.
-_CHANGE = re.compile(
-    rf"(เพิ่มขึ้น|ลดลง)(?:[^๐-๙0-9]|[๐-๙0-9]{{4}}(?=\s)){{0,40}}?({_NUMBER})\s*คะแนน"
-)
+_CHANGE = re.compile(rf"(เพิ่มขึ้น|ลดลง)(?:[^๐-๙0-9]|[๐-๙0-9]{{4}}(?=\s)){{0,40}}?({_NUMBER})\s*คะแนน")
 _LEVEL = re.compile(rf"ได้\s*(?:คะแนน)?\s*({_NUMBER})\s*คะแนน")
 _SPACES = re.compile(r"\s+")
 
