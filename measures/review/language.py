@@ -29,6 +29,12 @@ def dictionary() -> frozenset[str]:
     return frozenset(thai_words())
 
 
+def warm_up() -> None:
+    """Load the word list and build the tokenizer's dictionary, once per process."""
+    dictionary()
+    word_tokenize("ตรวจ", engine="newmm")
+
+
 @lru_cache(maxsize=50_000)
 def tokens(text: str) -> tuple[tuple[str, int, int], ...]:
     """(token, start, end) for every token of ``text``, whitespace included."""
