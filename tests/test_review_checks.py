@@ -228,6 +228,28 @@ def test_two_real_words_that_sound_alike_are_not_variants_on_their_own():
     assert review(changed(results=results), ["variants"]) == []
 
 
+@pytest.mark.parametrize(
+    "right, wrong",
+    [("ขออนุญาต", "ขออนุญาติ"), ("ประสิทธิภาพ", "ประสิทธภาพ"), ("สังเกต", "สังเกตุ"),
+     ("ใบอนุญาต", "ไบอนุญาต")],
+)  # fmt: skip
+def test_a_common_misspelling_beside_the_right_form_is_a_variant(right, wrong):
+    results = [f"ยื่น{right}ที่นี่", f"ยื่น{right}แล้ว", f"ยื่น{wrong}ด้วย"]
+    [finding] = review(changed(results=results), ["variants"])
+    assert (finding.item, problem(finding), finding.suggestion) == (3, wrong, right)
+
+
+def test_real_words_that_look_alike_are_not_variants():
+    results = [
+        "หน่วยงานให้บริการประชาชน", "ประชาชนได้บริการที่ดี", "จัดประชุมประชาคมหมู่บ้าน",
+        "ดำเนินการตามแผน", "ผลการดำเนินงานดีขึ้น", "ปฏิบัติงานตามคู่มือ", "ศูนย์ปฏิบัติการ",
+        "ป้องกันการทุจริต", "ซื่อสัตย์สุจริต", "รับรู้ข้อมูลข่าวสาร", "รับฟังความคิดเห็น",
+        "ความเป็นธรรม", "ส่งเสริมคุณธรรม", "คุณภาพการดำเนินงาน", "จัดซื้อจัดจ้าง", "ผู้รับจ้าง",
+        "ผู้รับผิดชอบ", "ประกาศเจตนารมณ์", "ประกาศเจตจำนง", "เงินสะสม", "เงินสำรอง",
+    ]  # fmt: skip
+    assert review(changed(results=results), ["variants"]) == []
+
+
 def test_sound_key_merges_what_typists_confuse_and_nothing_else():
     assert sound_key("บวลาย") == sound_key("บัวลาย")
     assert sound_key("ของกำนัน") == sound_key("ของกำนัล")

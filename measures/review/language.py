@@ -145,19 +145,18 @@ def sound_key(phrase: str) -> str:
     """What the phrase sounds like, roughly: marks dropped, look-alike sounds merged.
 
     Two spellings with the same key differ only in what a typist confuses: a missing or wrong
-    vowel or tone mark (บวลาย/บัวลาย), a final consonant of the same sound (กำนัน/กำนัล),
-    ใ for ไ.
+    vowel or tone mark (บวลาย/บัวลาย, อนุญาต/อนุญาติ), a final consonant of the same sound
+    (กำนัน/กำนัล), ใ for ไ. Marks go first, so that a letter counts as final or initial alike in
+    both spellings however their marks differ.
     """
+    bare = "".join(char for char in phrase if char not in _MARKS)
     key = []
-    for index, char in enumerate(phrase):
-        if char in _MARKS:
-            continue
+    for index, char in enumerate(bare):
         if char in _CONSONANTS:
-            following = phrase[index + 1] if index + 1 < len(phrase) else ""
-            previous = phrase[index - 1] if index else ""
+            following = bare[index + 1] if index + 1 < len(bare) else ""
             final = (
-                previous
-                and previous not in _LEADING_VOWELS
+                index > 0
+                and bare[index - 1] not in _LEADING_VOWELS
                 and (not following or following in _CONSONANTS or following in _LEADING_VOWELS)
             )
             key.append((_FINAL if final else _INITIAL).get(char, char))
