@@ -434,7 +434,9 @@ class AcceptedWord(models.Model):
             models.UniqueConstraint(fields=["agency", "word"], name="accepted_word_unique"),
             # A blank or spaced entry would hide every finding it overlaps.
             models.CheckConstraint(
-                condition=~Q(word="") & ~Q(word__contains=" "), name="accepted_word_one_word"
+                condition=~Q(word="") & ~Q(word__contains=" "),
+                name="accepted_word_one_word",
+                violation_error_message=_("An accepted word is one word, without spaces."),
             ),
         ]
 
