@@ -84,12 +84,15 @@ def test_a_correct_report_has_no_finding():
 # Completeness
 
 
-@pytest.mark.parametrize(
-    "column, empty", [("methods", []), ("results", ["  "]), ("outcomes", []), ("divisions", [])]
-)
-def test_an_empty_column_is_an_error(column, empty):
-    [finding] = review(changed(**{column: empty}), ["completeness"])
+@pytest.mark.parametrize("column", ["methods", "results", "outcomes", "divisions"])
+def test_an_empty_column_is_an_error(column):
+    [finding] = review(changed(**{column: []}), ["completeness"])
     assert (finding.severity, finding.measure, finding.column) == (ERROR, 1, column)
+
+
+def test_an_empty_item_is_an_error():
+    [finding] = review(changed(results=["เจ้าหน้าที่ไม่รับของขวัญ", "  "]), ["completeness"])
+    assert (finding.severity, finding.column, finding.item) == (ERROR, "results", 2)
 
 
 def test_a_missing_period_is_an_error():

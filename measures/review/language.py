@@ -244,7 +244,7 @@ def variants(review: ReviewInput):
                 continue
             # Two dictionary words that sound alike (กำนัน, กำนัล) are both right somewhere;
             # only the words around them (ของกำนัน) show which one was meant.
-            if phrase.size == preferred.size == 1 and phrase.text in words:
+            if phrase.size == preferred.size == 1 and {phrase.text, preferred.text} <= words:
                 continue
             candidates.extend((occurrence, preferred) for occurrence in phrase.occurrences)
     yield from _shortest_first(review.cells, candidates)

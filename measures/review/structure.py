@@ -27,13 +27,15 @@ def completeness(review: ReviewInput):
                 "completeness", ERROR, _("The measure has no title."), measure["number"], "title"
             )
         for column, message in missing.items():
-            value = measure[column]
-            if not value or (isinstance(value, list) and not any(_item_text(v) for v in value)):
+            if not measure[column]:
                 yield Finding("completeness", ERROR, message, measure["number"], column)
-
-
-def _item_text(item) -> str:
-    return (item["text"] if isinstance(item, dict) else item).strip()
+        for column in ("methods", "results", "outcomes"):
+            for order, item in enumerate(measure[column], start=1):
+                if not (item["text"] if column == "outcomes" else item).strip():
+                    yield Finding(
+                        "completeness", ERROR, _("The item is empty."), measure["number"],
+                        column, order,
+                    )  # fmt: skip
 
 
 @check("periods")
