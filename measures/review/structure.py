@@ -29,13 +29,9 @@ def completeness(review: ReviewInput):
         for column, message in missing.items():
             if not measure[column]:
                 yield Finding("completeness", ERROR, message, measure["number"], column)
-        for column in ("methods", "results", "outcomes"):
-            for order, item in enumerate(measure[column], start=1):
-                if not (item["text"] if column == "outcomes" else item).strip():
-                    yield Finding(
-                        "completeness", ERROR, _("The item is empty."), measure["number"],
-                        column, order,
-                    )  # fmt: skip
+    for cell in review.cells:
+        if cell.item is not None and not cell.text.strip():
+            yield cell.finding("completeness", ERROR, _("The item is empty."), 0, 0)
 
 
 @check("periods")
