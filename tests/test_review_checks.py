@@ -199,6 +199,12 @@ def test_a_word_not_in_the_dictionary_is_a_warning_with_suggestions():
     assert finding.suggestion.split(" / ")[0] == "ปฏิบัติ"
 
 
+def test_a_word_the_tokenizer_broke_into_letters_is_quoted_whole():
+    [finding] = review(changed(results=["คณะผู้บริหานและเจ้าหน้าที่"]), ["spelling"])
+    assert problem(finding) == "บริหาน"
+    assert finding.suggestion.split(" / ")[0] == "บริหาร"
+
+
 def test_an_accepted_word_of_the_agency_is_not_a_misspelling():
     document = changed(results=["ชาวบ้านบวลายร่วมกิจกรรม"])
     assert review(document, ["spelling"])

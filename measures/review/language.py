@@ -61,10 +61,13 @@ def spelling(review: ReviewInput):
     own = [*review.names, *review.accepted_words]
     for cell in review.cells:
         spans = tokens(cell.text)
-        unknown = _merge_adjacent(
-            (start, end)
-            for index, (token, start, end) in enumerate(spans)
-            if _is_thai_word(token) and token not in words and not _stands_alone(spans, index)
+        unknown = _clusters(
+            spans,
+            [
+                index
+                for index, (token, _start, _end) in enumerate(spans)
+                if _is_thai_word(token) and token not in words and not _stands_alone(spans, index)
+            ],
         )
         if not unknown:
             continue
@@ -106,14 +109,20 @@ def _widest_correctable(text: str, spans, start: int, end: int):
     return start, end, suggestions(text[start:end])
 
 
-def _merge_adjacent(spans) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for start, end in spans:
-        if merged and merged[-1][1] == start:
-            merged[-1] = (merged[-1][0], end)
+def _clusters(spans, unknown: list[int]) -> list[tuple[int, int]]:
+    """Unknown tokens as the spans of text to quote. A misspelt word falls apart into unknown
+    letters and short known syllables (ผู้|บ|ริ|หา|น), so unknown tokens separated only by
+    pieces of one or two letters make one span."""
+    clusters: list[list[int]] = []
+    for index in unknown:
+        if clusters and all(
+            len(token) <= 2 and not token.isspace()
+            for token, _start, _end in spans[clusters[-1][1] + 1 : index]
+        ):
+            clusters[-1][1] = index
         else:
-            merged.append((start, end))
-    return merged
+            clusters.append([index, index])
+    return [(spans[first][1], spans[last][2]) for first, last in clusters]
 
 
 def _occurrences(text: str, words) -> list[tuple[int, int]]:
