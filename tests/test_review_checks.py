@@ -259,6 +259,13 @@ def test_real_words_that_look_alike_are_not_variants():
     assert review(changed(results=results), ["variants"]) == []
 
 
+def test_a_variant_replaces_the_spelling_warning_on_the_same_word():
+    results = ["ประชาชนอำเภอบวลายร่วมกิจกรรม"]
+    assert [problem(f) for f in review(changed(results=results), ["spelling"])] == ["บว"]
+    [finding] = review(changed(results=results))
+    assert (finding.check, problem(finding), finding.suggestion) == ("variants", "บวลาย", "บัวลาย")
+
+
 def test_sound_key_merges_what_typists_confuse_and_nothing_else():
     assert sound_key("บวลาย") == sound_key("บัวลาย")
     assert sound_key("ของกำนัน") == sound_key("ของกำนัล")

@@ -3,6 +3,8 @@
 Importing this package registers every check; ``review_document`` runs them all.
 """
 
+from collections import defaultdict
+
 from measures.review import language, structure, typography
 from measures.review.base import (
     CHECKS,
@@ -29,7 +31,25 @@ def review_document(
 ) -> list[Finding]:
     """All findings on a report document, errors first, then in reading order."""
     review = ReviewInput(document, indicator_names, frozenset(accepted_words))
-    return sorted(run_checks(review, checks), key=_sort_key)
+    return sorted(_without_repeats(list(run_checks(review, checks))), key=_sort_key)
+
+
+# A finding of the first check is dropped where one of the second covers the same text: a word
+# spelled unlike its other occurrences is also unknown to the dictionary, and the variant's
+# suggestion (the report's own spelling) is the better one.
+SUPERSEDED_BY = {"spelling": "variants"}
+
+
+def _without_repeats(findings: list[Finding]) -> list[Finding]:
+    spans = defaultdict(list)  # (check, measure, column, item) → spans found there
+    for f in findings:
+        spans[f.check, f.measure, f.column, f.item].append((f.start, f.end))
+
+    def covered(f: Finding) -> bool:
+        better = spans.get((SUPERSEDED_BY.get(f.check), f.measure, f.column, f.item), ())
+        return any(start < f.end and f.start < end for start, end in better)
+
+    return [f for f in findings if not covered(f)]
 
 
 def _sort_key(finding: Finding):

@@ -35,7 +35,9 @@ def warm_up() -> None:
     word_tokenize("ตรวจ", engine="newmm")
 
 
-@lru_cache(maxsize=50_000)
+# About four 100-measure reports' worth of cells: re-reviewing an unchanged report is cheap, and
+# the cache stays in the tens of megabytes.
+@lru_cache(maxsize=4_096)
 def tokens(text: str) -> tuple[tuple[str, int, int], ...]:
     """(token, start, end) for every token of ``text``, whitespace included."""
     spans, position = [], 0
@@ -149,7 +151,7 @@ MIN_PHRASE_LENGTH = 5
 MAX_DIFFERENCE = 2
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=50_000)
 def sound_key(phrase: str) -> str:
     """What the phrase sounds like, roughly: marks dropped, look-alike sounds merged.
 
