@@ -207,4 +207,6 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # django-axes announces its configuration at every start; lockouts are warnings and stay.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
