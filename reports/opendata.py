@@ -65,4 +65,3 @@ def data_xlsx(request, slug: str, year: int):
 
 def schema(request):
     return _open(FileResponse(SCHEMA.open("rb"), content_type="application/schema+json"))
-
