@@ -9,12 +9,14 @@ of a frozen ``report_document``), so the open data and the coordinator's export 
 """
 
 import re
+from collections import defaultdict
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import resources, widgets
 from import_export.fields import Field
+from import_export.instance_loaders import BaseInstanceLoader
 
 from measures import thai
 from measures.models import Indicator, Measure, Method, Outcome, Result
@@ -136,17 +138,19 @@ class IndicatorsWidget(LinesWidget):
 class ListField(Field):
     """A list kept in related rows (divisions, indicators, methods, results, outcomes).
 
-    Import holds the cleaned list on the instance until the measure is saved and has a key; the
-    rows are written by ``MeasureResource.after_save_instance``.
+    Import holds the cleaned list on the instance (``imported_lists``) until the measure is saved
+    and has a key; the rows are written by ``MeasureResource.after_import``. The loader keeps the
+    stored lists as ``stored_lists``.
     """
 
     def get_value(self, instance):
         if isinstance(instance, dict):  # a measure of a published document
             items = instance[self.attribute]
             return [item["text"] if isinstance(item, dict) else item for item in items]
-        pending = getattr(instance, "imported_lists", {})
-        if self.attribute in pending:
-            return pending[self.attribute]
+        for held in ("imported_lists", "stored_lists"):
+            lists = getattr(instance, held, {})
+            if self.attribute in lists:
+                return lists[self.attribute]
         if instance.pk is None:
             return []
         related = getattr(instance, self.attribute).all()
@@ -180,6 +184,23 @@ class PeriodField(Field):
         setattr(instance, f"{self.attribute}_year", year)
 
 
+class ReportMeasureLoader(BaseInstanceLoader):
+    """The report's measures by number, loaded once with their lists (not one query a row)."""
+
+    def __init__(self, resource, dataset=None):
+        super().__init__(resource, dataset)
+        self.by_number = {m.number: m for m in resource.get_queryset().with_lists()}
+        lists = [name for name, field in resource.fields.items() if isinstance(field, ListField)]
+        for measure in self.by_number.values():
+            # Kept as plain data: the copy the import compares with loses the prefetch cache.
+            measure.stored_lists = {
+                name: resource.fields[name].get_value(measure) for name in lists
+            }
+
+    def get_instance(self, row):
+        return self.by_number.get(self.resource.fields["number"].clean(row))
+
+
 class MeasureResource(resources.ModelResource):
     number = Field("number", NUMBER, NumberWidget())
     title = Field("title", HEADERS[0], TextWidget())
@@ -203,6 +224,7 @@ class MeasureResource(resources.ModelResource):
         skip_unchanged = True
         report_skipped = True
         use_transactions = True
+        instance_loader_class = ReportMeasureLoader
 
     def __init__(self, report=None, **kwargs):
         super().__init__(**kwargs)
@@ -241,6 +263,7 @@ class MeasureResource(resources.ModelResource):
     def before_import(self, dataset, **kwargs):
         self.check_headers(dataset)
         self.rows_by_number: dict[int, int] = {}
+        self.pending: dict[type, list] = defaultdict(list)
         self.division_by_name = {d.name: d for d in self.report.agency.divisions.all()}
         self.indicator_by_number = {i.number: i for i in Indicator.objects.all()}
 
@@ -274,28 +297,49 @@ class MeasureResource(resources.ModelResource):
         ) < thai.month_index(instance.start_month, instance.start_year):
             errors["end"] = [_("the end month is before the start month.")]
 
+    def before_save_instance(self, instance, row, **kwargs):
+        instance.was_new = instance.pk is None
+
     def after_save_instance(self, instance, row, **kwargs):
+        """Queue the measure's lists; ``after_import`` writes all rows' lists in a few queries."""
+        if not instance.was_new:
+            instance.divisions.clear()
+            instance.indicators.clear()
+            for model in (Method, Result, Outcome):
+                model.objects.filter(measure=instance).delete()
         lists = instance.imported_lists
-        instance.divisions.set([self.division_by_name[name] for name in lists["divisions"]])
         outcomes = lists["outcomes"]
         cited = [cited_indicator(text) for text in outcomes]
         # Without the column, the target indicators are those the outcomes cite, as in the
         # text import.
         targets = lists.get("indicators", sorted({n for n in cited if n is not None}))
-        instance.indicators.set([self.indicator_by_number[n] for n in targets])
-        for model, texts in ((Method, lists["methods"]), (Result, lists["results"])):
-            model.objects.filter(measure=instance).delete()
-            model.objects.bulk_create(
+        queue = self.pending
+        queue[Measure.divisions.through] += [
+            Measure.divisions.through(measure=instance, division=self.division_by_name[name])
+            for name in lists["divisions"]
+        ]
+        queue[Measure.indicators.through] += [
+            Measure.indicators.through(measure=instance, indicator=self.indicator_by_number[n])
+            for n in targets
+        ]
+        for model in (Method, Result):
+            queue[model] += [
                 model(measure=instance, order=order, text=text)
-                for order, text in enumerate(texts, 1)
-            )
-        Outcome.objects.filter(measure=instance).delete()
-        Outcome.objects.bulk_create(
+                for order, text in enumerate(lists[model._meta.model_name + "s"], 1)
+            ]
+        queue[Outcome] += [
             Outcome(
                 measure=instance, order=order, text=text, indicator=self.indicator_by_number.get(n)
             )
             for order, (text, n) in enumerate(zip(outcomes, cited, strict=True), 1)
-        )
+        ]
+
+    def after_import(self, dataset, result, **kwargs):
+        # Not the parent's sequence reset: measures are never imported with their ids.
+        if result.has_errors() or result.has_validation_errors():
+            return
+        for model, objects in self.pending.items():
+            model.objects.bulk_create(objects, batch_size=500)
 
     def column_of(self, key: str) -> str | None:
         """The column a validation error key (a field name) stands for."""

@@ -1,6 +1,7 @@
 """report_import_rows and the spreadsheet export: round trip, preview, all-or-nothing, bad input."""
 
 import csv
+import functools
 import io
 import zipfile
 
@@ -186,7 +187,9 @@ def big_file(size):
     return io.BytesIO(b"x" * size)
 
 
+@functools.cache
 def zip_bomb() -> bytes:
+    """120 MB of zeros in a 120 KB "XLSX"."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
