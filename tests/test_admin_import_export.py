@@ -38,6 +38,7 @@ def test_the_import_previews_then_writes_only_on_confirmation(admin_client, demo
     response = upload(admin_client, target, measures_file(demo_report.measures.all(), "xlsx"))
     content = response.content.decode()
     assert content.count('<tr class="new">') == 6
+    assert "ยืนยันการนำเข้า" in content
     assert "กองการศึกษาฯ" in content
     assert target.measures.count() == 0
 
