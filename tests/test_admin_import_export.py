@@ -4,7 +4,6 @@ import io
 import re
 
 import openpyxl
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -13,13 +12,6 @@ from measures.models import Report
 from measures.resources import measures_file
 
 XLSX = 0  # position of the format in the admin's choice
-
-
-@pytest.fixture
-def admin_client(client, django_user_model):
-    user = django_user_model.objects.create_superuser("root", "root@example.com", "x-password-1")
-    client.force_login(user)
-    return client
 
 
 def upload(admin_client, report, data, name="measures.xlsx"):

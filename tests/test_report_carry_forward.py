@@ -51,13 +51,6 @@ def test_another_agencys_next_year_does_not_block_it(demo_report, agency):
     assert report_carry_forward(report=demo_report).measures.count() == 6
 
 
-@pytest.fixture
-def admin_client(client, django_user_model):
-    user = django_user_model.objects.create_superuser("root", "root@example.com", "x-password-1")
-    client.force_login(user)
-    return client
-
-
 def test_the_admin_action_carries_forward_and_reports_refusals(admin_client, demo_report):
     url = reverse("admin:measures_report_changelist")
     data = {"action": "carry_forward", "_selected_action": [demo_report.pk]}
