@@ -19,7 +19,7 @@ from import_export.fields import Field
 from import_export.instance_loaders import BaseInstanceLoader
 
 from measures import thai
-from measures.models import Indicator, Measure, Method, Outcome, Result
+from measures.models import MAX_YEAR, MIN_YEAR, Indicator, Measure, Method, Outcome, Result
 from measures.report_text import HEADERS, ReportTextError, cited_indicator, parse_divisions
 from measures.spreadsheet import FORMATS, SpreadsheetError
 
@@ -31,9 +31,13 @@ INDICATORS = "ตัวชี้วัดเป้าหมาย"
 SMALLINT_MAX = 32767
 
 
+def cell_text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
 class NumberWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
-        if value is None or str(value).strip() == "":
+        if not cell_text(value):
             raise ValueError(_("the measure number is missing."))
         if isinstance(value, float) and value.is_integer():
             value = int(value)
@@ -51,7 +55,7 @@ class NumberWidget(widgets.Widget):
 
 class TextWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
-        text = "" if value is None else str(value).strip()
+        text = cell_text(value)
         if not text:
             raise ValueError(_("this cell is empty."))
         return text
@@ -64,7 +68,7 @@ class MonthYearWidget(widgets.Widget):
     """ "ต.ค. 2567" ⇄ (10, 2567); an empty cell is an unknown period."""
 
     def clean(self, value, row=None, **kwargs):
-        text = "" if value is None else str(value).strip()
+        text = cell_text(value)
         if not text:
             return None
         try:
@@ -73,7 +77,7 @@ class MonthYearWidget(widgets.Widget):
             raise ValueError(
                 _("cannot read the month “%(text)s” (write it like “ต.ค. 2567”).") % {"text": text}
             ) from None
-        if not 2500 <= year <= 2700:
+        if not MIN_YEAR <= year <= MAX_YEAR:
             raise ValueError(
                 _("%(year)s is not a Buddhist Era year (write it like “ต.ค. 2567”).")
                 % {"year": year}
@@ -322,10 +326,10 @@ class MeasureResource(resources.ModelResource):
             Measure.indicators.through(measure=instance, indicator=self.indicator_by_number[n])
             for n in targets
         ]
-        for model in (Method, Result):
+        for model, texts in ((Method, lists["methods"]), (Result, lists["results"])):
             queue[model] += [
                 model(measure=instance, order=order, text=text)
-                for order, text in enumerate(lists[model._meta.model_name + "s"], 1)
+                for order, text in enumerate(texts, 1)
             ]
         queue[Outcome] += [
             Outcome(

@@ -140,13 +140,13 @@ def report_import_rows(*, report: Report, file, format: str, dry_run: bool = Tru
     except SpreadsheetError as error:
         return ImportOutcome(errors=[str(error)])
     with transaction.atomic():
+        # One import into a report at a time: a second one waits for the first to finish.
         Report.objects.select_for_update().filter(pk=report.pk).first()
         result = resource.import_data(
             dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True
         )
     outcome = ImportOutcome(errors=[str(error.error) for error in result.base_errors])
     title_column = resource.fields["title"].column_name
-    number_column = resource.fields["number"].column_name
     rows = zip(dataset.dict, result.rows, strict=True)
     for sheet_row, (values, row_result) in enumerate(rows, start=2):
         errors = [
@@ -157,12 +157,15 @@ def report_import_rows(*, report: Report, file, format: str, dry_run: bool = Tru
             for key, messages in row_result.validation_error.message_dict.items():
                 column = resource.column_of(key) or "-"
                 errors += [cell_error(sheet_row, column, message) for message in messages]
-        number = values.get(number_column)
+        try:
+            number = resource.fields["number"].clean(values)
+        except ValueError:
+            number = None
         outcome.rows.append(
             RowOutcome(
                 row=sheet_row,
                 kind=RowOutcome.ERROR if errors else _KINDS[row_result.import_type],
-                number=number if isinstance(number, int) else None,
+                number=number,
                 title=str(values.get(title_column) or ""),
                 errors=errors,
             )

@@ -127,7 +127,10 @@ def test_one_bad_row_means_nothing_is_written(demo_report):
         report=demo_report, file=csv_file(good, bad), format="csv", dry_run=False
     )
     assert not outcome.committed
-    assert [row.kind for row in outcome.rows] == ["changed", "error"]
+    assert [(row.row, row.number, row.kind) for row in outcome.rows] == [
+        (2, 2, "changed"),
+        (3, 8, "error"),
+    ]
     assert measures_of(demo_report) == before
 
 
