@@ -317,3 +317,19 @@ def test_a_zip_bomb_is_refused_before_openpyxl_opens_it(demo_report, monkeypatch
     monkeypatch.setattr(spreadsheet.openpyxl, "load_workbook", load)
     outcome = report_import_rows(report=demo_report, file=io.BytesIO(zip_bomb()), format="xlsx")
     assert "เมื่อขยายแล้วมีขนาดเกิน" in outcome.errors[0]
+
+
+def test_five_thousand_rows_import(empty_report):
+    rows = [
+        [str(n), f"มาตรการที่ {n}", "วิธีหนึ่ง\nวิธีสอง", "ต.ค. 2568", "ก.ย. 2569", "กองคลัง", "ผล", ""]
+        for n in range(1, 5001)
+    ]
+    outcome = report_import_rows(
+        report=empty_report, file=csv_file(*rows), format="csv", dry_run=False
+    )
+    assert outcome.committed and outcome.counts == {"new": 5000}
+    last = empty_report.measures.with_lists().get(number=5000)
+    assert (last.title, [m.text for m in last.methods.all()]) == (
+        "มาตรการที่ 5000",
+        ["วิธีหนึ่ง", "วิธีสอง"],
+    )
