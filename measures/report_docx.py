@@ -11,7 +11,7 @@ from docx.table import Table
 
 from measures import thai
 from measures.report_text import ParsedReport, ReportTextError, is_header, parse_rows
-from measures.spreadsheet import SpreadsheetError, open_zip
+from measures.spreadsheet import SpreadsheetError, not_a_message, open_zip
 
 KIND = "Word (.docx)"
 
@@ -21,9 +21,7 @@ def parse_report_docx(data: bytes, divisions: list[str]) -> ParsedReport:
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception:  # python-docx raises many types for a damaged or foreign archive
-        raise SpreadsheetError(
-            _("This file is not a %(kind)s file, whatever its name says.") % {"kind": KIND}
-        ) from None
+        raise SpreadsheetError(not_a_message(KIND)) from None
     preamble: list[str] = []
     rows: list[tuple[int, list[str]]] = []
     row_number = 0

@@ -30,6 +30,7 @@ from measures import thai
 # Characters that make a spreadsheet read a cell as a formula (OWASP's CSV injection list).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
+XLSX_KIND = "Excel (.xlsx)"
 
 
 class SpreadsheetError(ValueError):
@@ -62,10 +63,11 @@ def too_big_message() -> str:
 def open_zip(data: bytes, kind: str) -> zipfile.ZipFile:
     """A ZIP-based document (XLSX, DOCX), checked against decompression bombs before use."""
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise SpreadsheetError(
-            _("This file is not a %(kind)s file, whatever its name says.") % {"kind": kind}
-        )
-    archive = zipfile.ZipFile(io.BytesIO(data))
+        raise SpreadsheetError(not_a_message(kind))
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile):
+        raise SpreadsheetError(not_a_message(kind)) from None
     unpacked = sum(member.file_size for member in archive.infolist())
     if unpacked > settings.IMPORT_MAX_UNPACKED_BYTES:
         raise SpreadsheetError(
@@ -76,6 +78,10 @@ def open_zip(data: bytes, kind: str) -> zipfile.ZipFile:
             }
         )
     return archive
+
+
+def not_a_message(kind: str) -> str:
+    return _("This file is not a %(kind)s file, whatever its name says.") % {"kind": kind}
 
 
 def cell_error(row: int, column: str, message: str) -> str:
@@ -132,19 +138,14 @@ def _neutralised(dataset: tablib.Dataset) -> tablib.Dataset:
 
 class XLSXFormat(base_formats.XLSX):
     def create_dataset(self, in_stream):
-        open_zip(in_stream, "Excel (.xlsx)")
+        open_zip(in_stream, XLSX_KIND)
         try:
             book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True)
-        except Exception:  # openpyxl raises many types for a damaged or foreign archive
-            raise SpreadsheetError(
-                _("This file is not a %(kind)s file, whatever its name says.")
-                % {"kind": "Excel (.xlsx)"}
-            ) from None
-        rows = []
-        for cells in book.active.iter_rows():
             # A formula cell's value is its formula text ("=SUM(…)"), refused like typed ones.
-            rows.append([cell.value for cell in cells])
-        book.close()
+            rows = [[cell.value for cell in cells] for cells in book.active.iter_rows()]
+            book.close()
+        except Exception:  # openpyxl raises many types for a damaged or foreign archive
+            raise SpreadsheetError(not_a_message(XLSX_KIND)) from None
         if not rows:
             raise SpreadsheetError(_("The file is empty."))
         return _dataset(rows[1:], rows[0])

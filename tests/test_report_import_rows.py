@@ -202,6 +202,19 @@ def zip_bomb() -> bytes:
     return out.getvalue()
 
 
+def damaged_xlsx() -> bytes:
+    """A real workbook whose sheet's XML is cut off halfway."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes(ROW)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]
+            archive.writestr(member, data)
+    return out.getvalue()
+
+
 def formula_xlsx() -> bytes:
     return xlsx_bytes(ROW, ["2", "มาตรการ", '=HYPERLINK("http://evil","คลิก")', *ROW[3:]])
 
@@ -210,6 +223,11 @@ BAD_INPUT = {
     "a PDF renamed .xlsx": (
         "xlsx",
         lambda: io.BytesIO(b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF"),
+        "ไฟล์นี้ไม่ใช่ไฟล์ Excel (.xlsx) แม้ชื่อไฟล์จะระบุเช่นนั้น",
+    ),
+    "a damaged XLSX": (
+        "xlsx",
+        lambda: io.BytesIO(damaged_xlsx()),
         "ไฟล์นี้ไม่ใช่ไฟล์ Excel (.xlsx) แม้ชื่อไฟล์จะระบุเช่นนั้น",
     ),
     "an empty file": ("xlsx", lambda: io.BytesIO(b""), "ไฟล์ว่างเปล่า"),
