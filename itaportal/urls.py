@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from itaportal.views import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("", include("reports.urls_opendata")),
 ]
