@@ -27,6 +27,7 @@ from measures.report_docx import parse_report_docx
 from measures.report_text import ParsedMeasure, ParsedReport, ReportTextError, parse_report_text
 from measures.resources import MeasureResource
 from measures.review import Finding, review_document
+from measures.review.cover import report_text_warnings
 from measures.spreadsheet import FORMATS, SpreadsheetError, cell_error, decode_text, read_upload
 
 logger = logging.getLogger(__name__)
@@ -228,6 +229,9 @@ class ImportOutcome:
     rows: list[RowOutcome] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     committed: bool = False
+    # What the file says about the agency unlike its record (a cover's misspelt district): shown,
+    # never a reason to refuse the file.
+    warnings: list[Finding] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -296,7 +300,8 @@ def report_import_legacy(
     """Import last year's report, as text (``format`` "text") or a Word file ("docx").
 
     The file is the whole table: its measures replace the report's, which the preview shows as
-    new, changed, unchanged or deleted. Nothing is written with ``dry_run`` or on any error.
+    new, changed, unchanged or deleted, with warnings where its cover names the agency unlike
+    its record. Nothing is written with ``dry_run`` or on any error.
     """
     divisions = agency_division_names(report.agency)
     try:
@@ -308,7 +313,7 @@ def report_import_legacy(
     except (SpreadsheetError, ReportTextError) as error:
         return ImportOutcome(errors=[str(error)])
     existing = {m["number"]: m for m in report_document(report)["measures"]}
-    outcome = ImportOutcome()
+    outcome = ImportOutcome(warnings=report_text_warnings(parsed, report.agency))
     for measure in parsed.measures:
         before = existing.pop(measure.number, None)
         if before is None:
