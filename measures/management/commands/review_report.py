@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from measures import thai
 from measures.models import Report
 from measures.review.base import COLUMN_LABELS, SEVERITY_LABELS
 from measures.services import report_review, report_review_blocking
@@ -24,7 +25,8 @@ class Command(BaseCommand):
             )
         except Report.DoesNotExist:
             raise CommandError(
-                _("No report of “%(slug)s” for %(year)s.") % {"slug": slug, "year": year}
+                _("No report of “%(slug)s” for %(year)s.")
+                % {"slug": slug, "year": thai.thai_digits(year)}
             ) from None
         findings = report_review(report)
         open_keys = {f.key for f in report_review_blocking(report, findings=findings)}
@@ -47,8 +49,8 @@ class Command(BaseCommand):
         if errors:
             raise CommandError(
                 ngettext(
-                    "%(count)d error in %(report)s.", "%(count)d errors in %(report)s.", errors
+                    "%(count)s error in %(report)s.", "%(count)s errors in %(report)s.", errors
                 )
-                % {"count": errors, "report": report},
+                % {"count": thai.thai_digits(errors), "report": report},
                 returncode=1,
             )
