@@ -8,6 +8,7 @@ from import_export.forms import ConfirmImportForm, ImportForm
 
 from measures import thai
 from measures.models import (
+    AcceptedWord,
     Agency,
     Division,
     Indicator,
@@ -19,6 +20,7 @@ from measures.models import (
     Publication,
     Report,
     Result,
+    ReviewAcknowledgement,
 )
 from measures.resources import MeasureResource
 from measures.services import report_carry_forward
@@ -222,3 +224,32 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name", "agency__name"]
     autocomplete_fields = ["user", "agency"]
     filter_horizontal = ["divisions"]
+
+
+@admin.register(AcceptedWord)
+class AcceptedWordAdmin(admin.ModelAdmin):
+    list_display = ["word", "agency", "added_by", "added_at"]
+    list_filter = ["agency"]
+    search_fields = ["word", "agency__name"]
+    autocomplete_fields = ["agency"]
+    readonly_fields = ["added_by", "added_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.added_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ReviewAcknowledgement)
+class ReviewAcknowledgementAdmin(admin.ModelAdmin):
+    list_display = ["report", "check_name", "message", "acknowledged_by", "acknowledged_at"]
+    list_filter = ["check_name", "report__fiscal_year"]
+    search_fields = ["message", "report__agency__name"]
+    list_select_related = ["report__agency", "acknowledged_by"]
+
+    # An acknowledgement is a record of who decided what, made through the review: read only.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -150,3 +150,13 @@ def test_bad_input_is_a_clear_thai_error_and_changes_nothing(demo_report, case):
     assert not outcome.committed
     assert any(message in error for error in outcome.errors), outcome.errors
     assert document_of(demo_report) == before
+
+
+@pytest.mark.parametrize("format", ["text", "docx"])
+def test_the_preview_warns_that_the_cover_misspells_the_district(demo_report, format):
+    data = seed_docx() if format == "docx" else SEED.read_bytes()
+    outcome = report_import_legacy(report=demo_report, file=io.BytesIO(data), format=format)
+    assert outcome.ok
+    [warning] = outcome.warnings
+    assert (warning.column, warning.text[warning.start : warning.end]) == ("cover", "อำเภอบวลาย")
+    assert warning.suggestion == "อำเภอบัวลาย"
