@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from measures.management.commands.load_demo import load_demo
-from measures.models import Agency, Report
+from measures.models import Agency, Membership, Report
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -28,6 +28,60 @@ def agency(db) -> Agency:
     for order, name in enumerate(["สำนักปลัด", "กองคลัง"], start=1):
         agency.divisions.create(name=name, order=order)
     return agency
+
+
+# Named actors (STYLE.md): the demo agency's people, and a coordinator of the second agency.
+# Each user's password is "<username>-pass-1".
+def make_member(username, agency, role, divisions=(), position="", full_name=""):
+    from django.contrib.auth import get_user_model
+
+    first, _, last = full_name.partition(" ")
+    user = get_user_model().objects.create_user(
+        username, f"{username}@example.com", f"{username}-pass-1", first_name=first, last_name=last
+    )
+    membership = Membership.objects.create(user=user, agency=agency, role=role, position=position)
+    membership.divisions.set(agency.divisions.filter(name__in=divisions))
+    return user
+
+
+@pytest.fixture
+def coordinator(demo_report):
+    return make_member(
+        "coordinator", demo_report.agency, Membership.Role.COORDINATOR, full_name="สมศรี ประสานงาน"
+    )
+
+
+@pytest.fixture
+def approver(demo_report):
+    return make_member(
+        "approver",
+        demo_report.agency,
+        Membership.Role.APPROVER,
+        position="นายกองค์การบริหารส่วนตำบลเมืองพะไล",
+        full_name="สมชาย ใจดี",
+    )
+
+
+@pytest.fixture
+def staff_palad(demo_report):
+    """Division staff of สำนักปลัด ("division A"), responsible for every demo measure."""
+    return make_member(
+        "staff_palad", demo_report.agency, Membership.Role.DIVISION_STAFF, ["สำนักปลัด"]
+    )
+
+
+@pytest.fixture
+def staff_finance(demo_report):
+    """Division staff of กองคลัง ("division B"): not responsible for measures 5 and 6."""
+    return make_member(
+        "staff_finance", demo_report.agency, Membership.Role.DIVISION_STAFF, ["กองคลัง"]
+    )
+
+
+@pytest.fixture
+def other_coordinator(agency):
+    """The coordinator of the second agency, ทต.ทดสอบ."""
+    return make_member("other_coordinator", agency, Membership.Role.COORDINATOR)
 
 
 @pytest.fixture

@@ -1,0 +1,141 @@
+from decimal import Decimal
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from measures import thai
+from measures.models import Indicator, Measure, Report
+from measures.services import OutcomeData
+
+
+class MeasureForm(forms.ModelForm):
+    """The coordinator's part of a measure: title, period, divisions and target indicators."""
+
+    start_year = forms.TypedChoiceField(
+        label=_("start year (B.E.)"), coerce=int, empty_value=None, required=False
+    )
+    end_year = forms.TypedChoiceField(
+        label=_("end year (B.E.)"), coerce=int, empty_value=None, required=False
+    )
+
+    class Meta:
+        model = Measure
+        fields = [
+            "title",
+            "start_month",
+            "start_year",
+            "end_month",
+            "end_year",
+            "divisions",
+            "indicators",
+        ]
+        widgets = {
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "divisions": forms.CheckboxSelectMultiple,
+            "indicators": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, report: Report, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The fiscal year starts in October of the year before; a measure may run on into
+        # the next one.
+        years = [(None, "---------")] + [
+            (year, thai.thai_digits(year))
+            for year in range(report.fiscal_year - 2, report.fiscal_year + 2)
+        ]
+        self.fields["start_year"].choices = years
+        self.fields["end_year"].choices = years
+        self.fields["divisions"].queryset = report.agency.divisions.all()
+
+
+class ItemForm(forms.Form):
+    text = forms.CharField(label=_("text"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OutcomeForm(ItemForm):
+    indicator = forms.ModelChoiceField(
+        Indicator.objects.all(), label=_("cited indicator"), required=False
+    )
+    cite_score = forms.BooleanField(
+        label=_("add the indicator's score from the scores page"), required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("cite_score") and not cleaned.get("indicator"):
+            self.add_error("indicator", _("Choose the indicator whose score is cited."))
+        return cleaned
+
+
+class BaseItemFormSet(forms.BaseFormSet):
+    """An ordered list; the order numbers people type decide the order, gaps allowed.
+
+    Blank extra rows ("add an item") and rows ticked for deletion are left out.
+    """
+
+    def items(self) -> list[dict]:
+        return [form.cleaned_data for form in self.ordered_forms]
+
+
+ItemFormSet = forms.formset_factory(
+    ItemForm, formset=BaseItemFormSet, extra=1, can_order=True, can_delete=True
+)
+OutcomeFormSet = forms.formset_factory(
+    OutcomeForm, formset=BaseItemFormSet, extra=1, can_order=True, can_delete=True
+)
+
+
+def item_initial(manager) -> list[dict]:
+    return [{"text": item.text, "ORDER": item.order} for item in manager.all()]
+
+
+def outcome_initial(measure: Measure) -> list[dict]:
+    return [
+        {
+            "text": item.text,
+            "indicator": item.indicator,
+            "cite_score": item.cite_score,
+            "ORDER": item.order,
+        }
+        for item in measure.outcomes.all()
+    ]
+
+
+def outcome_data(formset) -> list[OutcomeData]:
+    return [
+        OutcomeData(text=row["text"], indicator=row["indicator"], cite_score=row["cite_score"])
+        for row in formset.items()
+    ]
+
+
+class NewMeasureForm(forms.Form):
+    title = forms.CharField(label=_("measure, project or activity"), widget=forms.Textarea)
+
+
+class ScoresForm(forms.Form):
+    """Last year's and this year's score for each of the ten indicators; blank = not known."""
+
+    def __init__(self, *args, report: Report, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.keys: dict[str, tuple[int, int]] = {}
+        self.rows = []
+        for indicator in Indicator.objects.all():
+            row = {"indicator": indicator, "fields": []}
+            for year in (report.fiscal_year - 1, report.fiscal_year):
+                name = f"score_{indicator.number}_{year}"
+                self.fields[name] = forms.DecimalField(
+                    label=_("%(indicator)s, B.E. %(year)s")
+                    % {"indicator": indicator, "year": thai.thai_digits(year)},
+                    required=False,
+                    max_digits=5,
+                    decimal_places=2,
+                    validators=[MinValueValidator(0), MaxValueValidator(100)],
+                    widget=forms.NumberInput(attrs={"step": "0.01", "min": 0, "max": 100}),
+                )
+                self.keys[name] = (indicator.number, year)
+                row["fields"].append(self[name])
+            self.rows.append(row)
+
+    def values(self) -> dict[tuple[int, int], Decimal | None]:
+        return {key: self.cleaned_data[name] for name, key in self.keys.items()}
