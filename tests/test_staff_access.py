@@ -4,7 +4,14 @@ import pytest
 
 from measures.models import Change, Measure, Report
 
-ACTORS = ["anonymous", "staff_palad", "staff_finance", "coordinator", "approver", "other_coordinator"]
+ACTORS = [
+    "anonymous",
+    "staff_palad",
+    "staff_finance",
+    "coordinator",
+    "approver",
+    "other_coordinator",
+]
 
 # url (m = measure 6, for which only สำนักปลัด is responsible) → expected status per actor, in
 # the order of ACTORS.
