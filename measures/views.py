@@ -172,11 +172,22 @@ def _int_or_zero(value) -> int:
 
 
 def _measure_forms(measure: Measure, data, setup_allowed: bool) -> dict:
+    # Bound lists are read from what was posted alone: a row someone kept unchanged must not
+    # be mistaken for an untouched blank row.
+    def initial(rows):
+        return rows if data is None else None
+
     forms = {
         "setup": MeasureForm(data, instance=measure, report=measure.report),
-        "methods": ItemFormSet(data, prefix="methods", initial=item_initial(measure.methods)),
-        "results": ItemFormSet(data, prefix="results", initial=item_initial(measure.results)),
-        "outcomes": OutcomeFormSet(data, prefix="outcomes", initial=outcome_initial(measure)),
+        "methods": ItemFormSet(
+            data, prefix="methods", initial=initial(item_initial(measure.methods))
+        ),
+        "results": ItemFormSet(
+            data, prefix="results", initial=initial(item_initial(measure.results))
+        ),
+        "outcomes": OutcomeFormSet(
+            data, prefix="outcomes", initial=initial(outcome_initial(measure))
+        ),
     }
     if not setup_allowed:
         # Division staff see the set-up as text; only what they write is bound to their input.
