@@ -50,7 +50,7 @@ class MeasureForm(forms.ModelForm):
 
 
 class ItemForm(forms.Form):
-    text = forms.CharField(label=_("text"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(label=_("text"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class OutcomeForm(ItemForm):
