@@ -1,11 +1,13 @@
 from decimal import Decimal
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UserCreationForm
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from measures import thai
-from measures.models import Indicator, Measure, Report
+from measures.models import Division, Indicator, Measure, Membership, Report
 from measures.services import OutcomeData
 
 
@@ -139,3 +141,59 @@ class ScoresForm(forms.Form):
 
     def values(self) -> dict[tuple[int, int], Decimal | None]:
         return {key: self.cleaned_data[name] for name, key in self.keys.items()}
+
+
+class MembershipForm(forms.ModelForm):
+    """A member's role in the coordinator's agency."""
+
+    class Meta:
+        model = Membership
+        fields = ["role", "position", "divisions"]
+        widgets = {"divisions": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["divisions"].queryset = agency.divisions.all()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("role") == Membership.Role.DIVISION_STAFF and not cleaned.get("divisions"):
+            self.add_error("divisions", _("Division staff need at least one division."))
+        return cleaned
+
+
+class NewMemberForm(UserCreationForm):
+    """A new person's account; the coordinator gives them the first password to change."""
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ["username", "first_name", "last_name", "email"]
+
+
+class DivisionForm(forms.ModelForm):
+    class Meta:
+        model = Division
+        fields = ["name", "order"]
+
+
+class BaseDivisionFormSet(forms.BaseModelFormSet):
+    def clean(self):
+        super().clean()
+        names = [
+            form.cleaned_data["name"]
+            for form in self.forms
+            if form.cleaned_data.get("name") and not self._should_delete_form(form)
+        ]
+        if len(names) != len(set(names)):
+            raise forms.ValidationError(_("Two divisions cannot have the same name."))
+        for form in self.deleted_forms:
+            if form.instance.pk and form.instance.measures.exists():
+                raise forms.ValidationError(
+                    _("“%(name)s” is responsible for measures; it cannot be deleted.")
+                    % {"name": form.instance.name}
+                )
+
+
+DivisionFormSet = forms.modelformset_factory(
+    Division, form=DivisionForm, formset=BaseDivisionFormSet, extra=1, can_delete=True
+)

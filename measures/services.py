@@ -17,6 +17,7 @@ from measures.models import (
     Indicator,
     IndicatorScore,
     Measure,
+    Membership,
     Method,
     Outcome,
     Publication,
@@ -413,3 +414,22 @@ def report_publish_approved(*, report: Report, by) -> Publication:
         ],
     )
     return publication
+
+
+@transaction.atomic
+def membership_create(*, agency: Agency, user, membership: Membership, divisions) -> Membership:
+    """A new person in the agency: their account and their role, created together."""
+    user.save()
+    membership.user, membership.agency = user, agency
+    membership.save()
+    membership.divisions.set(divisions)
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership) -> None:
+    """The person leaves the agency: the account is closed but kept, so history keeps names."""
+    user = membership.user
+    membership.delete()
+    user.is_active = False
+    user.save(update_fields=["is_active"])

@@ -17,9 +17,12 @@ from django.views.decorators.http import require_POST
 from measures import services, thai
 from measures.document import report_document
 from measures.forms import (
+    DivisionFormSet,
     ItemFormSet,
     MeasureForm,
+    MembershipForm,
     NewMeasureForm,
+    NewMemberForm,
     OutcomeFormSet,
     ScoresForm,
     item_initial,
@@ -28,7 +31,12 @@ from measures.forms import (
 )
 from measures.models import Measure, Membership, Publication, Report
 
-AGENCY_LOOKUP = {Report: "agency", Measure: "report__agency", Publication: "report__agency"}
+AGENCY_LOOKUP = {
+    Report: "agency",
+    Measure: "report__agency",
+    Publication: "report__agency",
+    Membership: "agency",
+}
 
 
 def _membership(request) -> Membership:
@@ -324,3 +332,69 @@ def publication_detail(request, year: int, version: int):
             "publication": publication,
         },
     )
+
+
+def _agency_for_coordinator(request):
+    membership = _membership(request)
+    if not membership.is_coordinator:
+        raise PermissionDenied
+    return membership.agency
+
+
+@login_required
+def people(request):
+    agency = _agency_for_coordinator(request)
+    user_form = NewMemberForm(request.POST or None, prefix="user")
+    member_form = MembershipForm(request.POST or None, prefix="member", agency=agency)
+    if user_form.is_valid() and member_form.is_valid():
+        services.membership_create(
+            agency=agency,
+            user=user_form.save(commit=False),
+            membership=member_form.save(commit=False),
+            divisions=member_form.cleaned_data["divisions"],
+        )
+        messages.success(request, _("The member was added. Give them their first password."))
+        return redirect("staff:people")
+    members = agency.memberships.select_related("user").prefetch_related("divisions")
+    return render(
+        request,
+        "staff/people.html",
+        {"members": members, "user_form": user_form, "member_form": member_form},
+    )
+
+
+@login_required
+def person(request, pk: int):
+    _member, membership = _get_for_user(request, Membership, allow=_coordinator, pk=pk)
+    if request.method == "POST" and "remove" in request.POST:
+        if membership.user_id == request.user.pk:
+            messages.error(request, _("You cannot remove yourself."))
+        else:
+            services.membership_remove(membership=membership)
+            messages.success(request, _("The member was removed."))
+            return redirect("staff:people")
+    form = MembershipForm(
+        request.POST if request.method == "POST" and "remove" not in request.POST else None,
+        instance=membership,
+        agency=membership.agency,
+    )
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect("staff:people")
+    return render(request, "staff/person.html", {"membership": membership, "form": form})
+
+
+@login_required
+def divisions(request):
+    agency = _agency_for_coordinator(request)
+    formset = DivisionFormSet(request.POST or None, queryset=agency.divisions.all())
+    if formset.is_valid():
+        for division in formset.save(commit=False):
+            division.agency = agency
+            division.save()
+        for division in formset.deleted_objects:
+            division.delete()
+        messages.success(request, _("Saved."))
+        return redirect("staff:divisions")
+    return render(request, "staff/divisions.html", {"formset": formset})

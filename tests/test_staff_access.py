@@ -2,7 +2,7 @@
 
 import pytest
 
-from measures.models import Change, Measure, Report
+from measures.models import Change, Division, Measure, Membership, Report
 
 ACTORS = [
     "anonymous",
@@ -13,8 +13,8 @@ ACTORS = [
     "other_coordinator",
 ]
 
-# url (m = measure 6, for which only สำนักปลัด is responsible) → expected status per actor, in
-# the order of ACTORS.
+# url (m = measure 6, for which only สำนักปลัด is responsible; p = the membership of staff of
+# กองคลัง) → expected status per actor, in the order of ACTORS.
 GET_MATRIX = {
     "/staff/": (302, 200, 200, 200, 200, 200),
     "/staff/2568/": (302, 200, 200, 200, 200, 404),
@@ -26,6 +26,9 @@ GET_MATRIX = {
     "/staff/measures/{m}/": (302, 200, 403, 200, 403, 404),
     "/staff/measures/{m}/history/": (302, 200, 200, 200, 200, 404),
     "/staff/measures/{m}/delete/": (302, 403, 403, 200, 403, 404),
+    "/staff/people/": (302, 403, 403, 200, 403, 200),
+    "/staff/people/{p}/": (302, 403, 403, 200, 403, 404),
+    "/staff/divisions/": (302, 403, 403, 200, 403, 200),
     "/accounts/password_change/": (302, 200, 200, 200, 200, 200),
     "/admin/": (302, 302, 302, 302, 302, 302),
     "/admin/measures/report/": (302, 302, 302, 302, 302, 302),
@@ -41,6 +44,9 @@ POST_MATRIX = {
     "/staff/2568/measures/new/": (302, 403, 403, 302, 403, 404),
     "/staff/measures/{m}/": (302, 200, 403, 200, 403, 404),
     "/staff/measures/{m}/move/": (302, 403, 403, 302, 403, 404),
+    "/staff/people/": (302, 403, 403, 200, 403, 200),
+    "/staff/people/{p}/": (302, 403, 403, 200, 403, 404),
+    "/staff/divisions/": (302, 403, 403, 200, 403, 200),
     "/staff/measures/{m}/delete/": (302, 403, 403, 302, 403, 404),
 }
 
@@ -64,15 +70,31 @@ def measure(demo_report):
     return demo_report.measures.get(number=6)
 
 
+@pytest.fixture
+def urls(measure, staff_finance):
+    return {"m": measure.pk, "p": staff_finance.memberships.get().pk}
+
+
 @pytest.mark.parametrize(("url", "actor", "expected"), _cases(GET_MATRIX))
-def test_who_may_open_each_page(request, client, demo_report, measure, url, actor, expected):
+def test_who_may_open_each_page(request, client, demo_report, urls, url, actor, expected):
     client = _client_for(request, client, actor)
-    response = client.get(url.format(m=measure.pk))
+    response = client.get(url.format(**urls))
     assert response.status_code == expected
     if expected == 302 and url.startswith("/staff/"):
         assert response.url.startswith("/accounts/login/")
     if expected == 200 and actor == "other_coordinator":
         assert demo_report.agency.name not in response.content.decode()
+
+
+def state(report):
+    report.refresh_from_db()
+    return (
+        Change.objects.count(),
+        Measure.objects.count(),
+        report.status,
+        list(Membership.objects.values_list("pk", "role", "position")),
+        list(Division.objects.values_list("pk", "name")),
+    )
 
 
 POST_DATA = {
@@ -83,14 +105,13 @@ POST_DATA = {
 
 
 @pytest.mark.parametrize(("url", "actor", "expected"), _cases(POST_MATRIX))
-def test_who_may_change_what(request, client, demo_report, measure, url, actor, expected):
+def test_who_may_change_what(request, client, demo_report, urls, url, actor, expected):
     client = _client_for(request, client, actor)
-    before = (Change.objects.count(), Measure.objects.count(), demo_report.status)
-    response = client.post(url.format(m=measure.pk), POST_DATA.get(url, {}))
+    before = state(demo_report)
+    response = client.post(url.format(**urls), POST_DATA.get(url, {}))
     assert response.status_code == expected
     if expected in (403, 404) or actor == "anonymous":
-        demo_report.refresh_from_db()
-        assert (Change.objects.count(), Measure.objects.count(), demo_report.status) == before
+        assert state(demo_report) == before
 
 
 def test_the_other_agencys_coordinator_sees_only_their_own_agency(client, other_coordinator):
