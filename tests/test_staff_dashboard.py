@@ -50,3 +50,17 @@ def test_english_works_when_selected(client, coordinator, demo_report):
     assert "Report for fiscal year B.E. ๒๕๖๘" in content
     assert "Submit for approval" not in content  # the demo report is published
     assert "Preview the report" in content
+
+
+def test_the_dashboard_queries_do_not_grow_with_the_measures(
+    client, coordinator, demo_report, django_assert_max_num_queries
+):
+    client.force_login(coordinator)
+    client.get("/staff/2568/")
+    with django_assert_max_num_queries(12):
+        client.get("/staff/2568/")
+    for number in range(7, 17):
+        demo_report.measures.create(number=number, title=f"มาตรการ {number}")
+    with django_assert_max_num_queries(12):
+        content = client.get("/staff/2568/").content.decode()
+    assert "มาตรการ 16" in content

@@ -185,3 +185,11 @@ def test_moving_a_measure_up_swaps_it_with_the_one_before(client, coordinator, d
     client.post(f"/staff/measures/{sixth.pk}/move/", {"direction": "up"})
     client.post(f"/staff/measures/{fifth.pk}/move/", {"direction": "down"})
     assert list(demo_report.measures.values_list("number", flat=True)) == [1, 2, 3, 4, 5, 6]
+
+
+def test_a_division_of_another_agency_is_refused(client, coordinator, measure, agency):
+    client.force_login(coordinator)
+    foreign = agency.divisions.first()
+    response = client.post(url(measure), editor_data(measure, divisions=[foreign.pk]))
+    assert response.status_code == 200
+    assert list(measure.divisions.values_list("name", flat=True)) == ["สำนักปลัด"]
