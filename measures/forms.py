@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from measures import thai
 from measures.models import Division, Indicator, Measure, Membership, Report
-from measures.services import OutcomeData
+from measures.services import MEASURE_FIELDS, OutcomeData
 
 
 class MeasureForm(forms.ModelForm):
@@ -23,15 +23,7 @@ class MeasureForm(forms.ModelForm):
 
     class Meta:
         model = Measure
-        fields = [
-            "title",
-            "start_month",
-            "start_year",
-            "end_month",
-            "end_year",
-            "divisions",
-            "indicators",
-        ]
+        fields = [*MEASURE_FIELDS, "divisions", "indicators"]
         widgets = {
             "title": forms.Textarea(attrs={"rows": 2}),
             "divisions": forms.CheckboxSelectMultiple,

@@ -18,6 +18,13 @@ def status(report):
     return report.status
 
 
+def submit_and_approve(client, coordinator, approver):
+    client.force_login(coordinator)
+    client.post("/staff/2568/submit/")
+    client.force_login(approver)
+    client.post("/staff/2568/approve/")
+
+
 def test_submit_approve_publish(client, coordinator, approver, draft):
     client.force_login(coordinator)
     client.post("/staff/2568/submit/")
@@ -65,20 +72,14 @@ def test_approving_needs_a_submission(client, approver, draft):
 
 
 def test_the_approver_can_send_the_report_back(client, coordinator, approver, draft):
-    client.force_login(coordinator)
-    client.post("/staff/2568/submit/")
-    client.force_login(approver)
-    client.post("/staff/2568/approve/")
+    submit_and_approve(client, coordinator, approver)
     client.post("/staff/2568/return/")
     assert status(draft) == Report.Status.DRAFT
     assert draft.approval() is None
 
 
 def test_an_edit_after_approval_withdraws_it(client, coordinator, approver, draft):
-    client.force_login(coordinator)
-    client.post("/staff/2568/submit/")
-    client.force_login(approver)
-    client.post("/staff/2568/approve/")
+    submit_and_approve(client, coordinator, approver)
     client.force_login(coordinator)
     measure = draft.measures.get(number=1)
     client.post(f"/staff/measures/{measure.pk}/", editor_data(measure, title="แก้หลังอนุมัติ"))
@@ -92,9 +93,7 @@ def test_earlier_versions_stay_readable(client, coordinator, approver, draft):
     old_title = measure.title
     client.force_login(coordinator)
     client.post(f"/staff/measures/{measure.pk}/", editor_data(measure, title="ชื่อฉบับที่สอง"))
-    client.post("/staff/2568/submit/")
-    client.force_login(approver)
-    client.post("/staff/2568/approve/")
+    submit_and_approve(client, coordinator, approver)
     client.force_login(coordinator)
     client.post("/staff/2568/publish/")
 
