@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from measures.models import (
     Agency,
+    Change,
     Division,
     Indicator,
     IndicatorScore,
@@ -145,3 +146,21 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name", "agency__name"]
     autocomplete_fields = ["user", "agency"]
     filter_horizontal = ["divisions"]
+
+
+@admin.register(Change)
+class ChangeAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "action", "subject", "report"]
+    list_filter = ["action", "report__agency"]
+    search_fields = ["subject", "user__username", "report__agency__name"]
+    list_select_related = ["user", "report__agency"]
+
+    # The record of who changed what is evidence: it is written by the staff pages only.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

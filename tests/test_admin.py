@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from measures.models import Measure
+from measures.models import Change, Measure
 
 
 @pytest.fixture
@@ -46,3 +46,16 @@ def test_the_admin_login_page_opens_in_a_browser(page):
     page.goto("/admin/")
     assert page.locator("input[name=username]").is_visible()
     assert "เข้าสู่ระบบ" in page.content()
+
+
+def test_the_admin_shows_the_change_history_read_only(admin_client, demo_report):
+    change = Change.objects.create(
+        report=demo_report, action=Change.Action.SUBMITTED, subject="รายงาน ๒๕๖๘"
+    )
+    listing = admin_client.get(reverse("admin:measures_change_changelist"))
+    assert "รายงาน ๒๕๖๘" in listing.content.decode()
+    url = reverse("admin:measures_change_change", args=[change.pk])
+    admin_client.post(url, {"subject": "แก้ไข"})
+    change.refresh_from_db()
+    assert change.subject == "รายงาน ๒๕๖๘"
+    assert admin_client.get(reverse("admin:measures_change_add")).status_code == 403

@@ -103,3 +103,12 @@ def test_earlier_versions_stay_readable(client, coordinator, approver, draft):
     assert "ชื่อฉบับที่สอง" in client.get("/staff/2568/versions/2/").content.decode()
     first.refresh_from_db()
     assert first.document["measures"][0]["title"] == old_title
+
+
+def test_the_preview_stays_thai_when_the_pages_are_in_english(client, approver, demo_report):
+    client.force_login(approver)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/staff/"})
+    content = client.get("/staff/2568/preview/").content.decode()
+    assert "Preview of the current revision" in content
+    assert "รายงานผลการดำเนินการเพื่อส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน" in content
+    assert "<h3>ผลการดำเนินการ</h3>" in content
