@@ -316,7 +316,8 @@ def scores_save(
     changes = []
     for (number, year), value in sorted(values.items()):
         current = stored.get((number, year))
-        if (current.score if current else None) == value:
+        before = current.score if current else None
+        if before == value:
             continue
         if value is None:
             current.delete()
@@ -330,7 +331,7 @@ def scores_save(
         changes.append(
             {
                 "field": "score",
-                "before": _score_line(indicators[number], year, current and current.score),
+                "before": _score_line(indicators[number], year, before),
                 "after": _score_line(indicators[number], year, value),
             }
         )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("divisions/", views.divisions, name="divisions"),
     path("<int:year>/", views.dashboard, name="report"),
     path("<int:year>/preview/", views.report_preview, name="preview"),
+    path("<int:year>/history/", views.report_history, name="history"),
     path("<int:year>/scores/", views.scores, name="scores"),
     path("<int:year>/measures/new/", views.measure_new, name="measure_new"),
     path("<int:year>/versions/", views.publications, name="publications"),

@@ -59,6 +59,13 @@ def _get_for_user(request, model, *, allow=None, **lookup):
     return membership, obj
 
 
+def _agency_for_coordinator(request):
+    membership = _membership(request)
+    if not membership.is_coordinator:
+        raise PermissionDenied
+    return membership.agency
+
+
 def _coordinator(membership, _obj) -> bool:
     return membership.is_coordinator
 
@@ -106,11 +113,9 @@ def dashboard(request, year: int | None = None):
 @login_required
 @require_POST
 def report_start(request):
-    membership = _membership(request)
-    if not membership.is_coordinator:
-        raise PermissionDenied
+    agency = _agency_for_coordinator(request)
     year = thai.fiscal_year(timezone.localdate())
-    Report.objects.get_or_create(agency=membership.agency, fiscal_year=year)
+    Report.objects.get_or_create(agency=agency, fiscal_year=year)
     return redirect("staff:report", year=year)
 
 
@@ -231,6 +236,13 @@ def measure_history(request, pk: int):
 
 
 @login_required
+def report_history(request, year: int):
+    _member, report = _get_for_user(request, Report, fiscal_year=year)
+    changes = report.changes.select_related("user")[:200]
+    return render(request, "staff/report_history.html", {"report": report, "changes": changes})
+
+
+@login_required
 def scores(request, year: int):
     _member, report = _get_for_user(request, Report, allow=_coordinator, fiscal_year=year)
     form = ScoresForm(request.POST or None, report=report, initial=_score_initial(report))
@@ -332,13 +344,6 @@ def publication_detail(request, year: int, version: int):
             "publication": publication,
         },
     )
-
-
-def _agency_for_coordinator(request):
-    membership = _membership(request)
-    if not membership.is_coordinator:
-        raise PermissionDenied
-    return membership.agency
 
 
 @login_required

@@ -70,3 +70,12 @@ def test_a_cited_outcome_follows_the_stored_scores(client, coordinator, demo_rep
     assert citation() == ["ตัวชี้วัดที่ ๑๐ การป้องกันการทุจริต ได้คะแนนลดลงจากปีที่ผ่านมา ๐.๕๐ คะแนน"]
     preview = client.get("/staff/2568/preview/").content.decode()
     assert "ได้คะแนนลดลงจากปีที่ผ่านมา ๐.๕๐ คะแนน" in preview
+
+
+def test_score_changes_are_listed_with_the_reports_changes(client, coordinator, demo_report):
+    client.force_login(coordinator)
+    client.post("/staff/2568/scores/", {"score_10_2568": "93.10", "score_9_2568": "90.00"})
+    content = client.get("/staff/2568/history/").content.decode()
+    assert "แก้ไขคะแนน ITA" in content
+    assert "ตัวชี้วัดที่ ๑๐ การป้องกันการทุจริต (พ.ศ. ๒๕๖๘): ๙๒.๕๐" in content
+    assert "ตัวชี้วัดที่ ๑๐ การป้องกันการทุจริต (พ.ศ. ๒๕๖๘): ๙๓.๑๐" in content
