@@ -1,3 +1,4 @@
+import pytest
 from django.utils import timezone
 
 from measures import thai
@@ -64,3 +65,16 @@ def test_the_dashboard_queries_do_not_grow_with_the_measures(
     with django_assert_max_num_queries(12):
         content = client.get("/staff/2568/").content.decode()
     assert "มาตรการ 16" in content
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/staff/", "/staff/measures/{m}/", "/staff/2568/scores/", "/staff/people/", "/staff/2568/"],
+)
+def test_every_staff_page_speaks_english_when_asked(client, coordinator, demo_report, url):
+    client.force_login(coordinator)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/staff/"})
+    measure = demo_report.measures.get(number=1)
+    content = client.get(url.format(m=measure.pk)).content.decode()
+    assert '<html lang="en">' in content
+    assert "Log out" in content and "ออกจากระบบ" not in content
