@@ -160,3 +160,16 @@ def test_the_bundled_axe_runs_offline_and_finds_a_missing_label(page):
     page.route("**/*", lambda route: route.abort())
     page.set_content('<html lang="th"><body><main><input type="text"></main></body></html>')
     assert ("label", "critical") in [(rule, impact) for rule, impact, _ in serious_violations(page)]
+
+
+def test_leaving_the_editor_with_unsaved_typing_asks_first(page, staff_palad, demo_report):
+    measure = demo_report.measures.get(number=6)
+    log_in(page, "staff_palad")
+    page.goto(f"/staff/measures/{measure.pk}/")
+    page.get_by_role("group", name="ผลการดำเนินการ", exact=True).get_by_label("ข้อความ").last.click()
+    page.keyboard.type("ยังไม่ได้บันทึก")
+    with page.expect_event("dialog") as dialog:
+        page.close(run_before_unload=True)
+    assert dialog.value.type == "beforeunload"
+    dialog.value.dismiss()
+    assert not page.is_closed()
