@@ -1,9 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from itaportal.views import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("staff/", include("measures.urls")),
+    path("", include("reports.urls_opendata")),
 ]

@@ -9,8 +9,8 @@ from decimal import Decimal
 from measures.citations import score_citation
 from measures.models import IndicatorScore, Measure, Report
 
-# 2: "approval" (the sign-off) and outcomes' computed "citation".
-SCHEMA_VERSION = 2
+# Keys may be added within a version (version 1 gained "approval" and outcomes' "citation").
+SCHEMA_VERSION = 1
 
 
 def report_document(report: Report) -> dict:

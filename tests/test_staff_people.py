@@ -28,7 +28,10 @@ def test_the_coordinator_adds_a_person_who_can_then_log_in(client, coordinator, 
     assert membership.agency == demo_report.agency
     assert list(membership.divisions.all()) == [finance]
     client.logout()
-    assert client.login(username="newcomer", password="a-long-pass-2568")
+    response = client.post(
+        "/accounts/login/", {"username": "newcomer", "password": "a-long-pass-2568"}
+    )
+    assert response.url == "/staff/"
 
 
 def test_division_staff_need_a_division_and_typed_values_are_kept(client, coordinator, demo_report):
