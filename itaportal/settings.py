@@ -220,6 +220,10 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "staff:dashboard"
+LOGOUT_REDIRECT_URL = "login"
+
 # Imports (spreadsheets, Word and text reports): an upload over IMPORT_MAX_BYTES is refused
 # before it is parsed, and an XLSX/DOCX archive that would unpack to more than
 # IMPORT_MAX_UNPACKED_BYTES is refused before it is unpacked.

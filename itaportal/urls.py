@@ -7,5 +7,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("staff/", include("measures.urls")),
     path("", include("reports.urls_opendata")),
 ]

@@ -10,6 +10,7 @@ from measures import thai
 from measures.models import (
     AcceptedWord,
     Agency,
+    Change,
     Division,
     Indicator,
     IndicatorScore,
@@ -240,16 +241,30 @@ class AcceptedWordAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-@admin.register(ReviewAcknowledgement)
-class ReviewAcknowledgementAdmin(admin.ModelAdmin):
-    list_display = ["report", "check_name", "message", "acknowledged_by", "acknowledged_at"]
-    list_filter = ["check_name", "report__fiscal_year"]
-    search_fields = ["message", "report__agency__name"]
-    list_select_related = ["report__agency", "acknowledged_by"]
+class ReadOnlyRecordAdmin(admin.ModelAdmin):
+    """Records of who decided or changed what are evidence, written by the portal only."""
 
-    # An acknowledgement is a record of who decided what, made through the review: read only.
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReviewAcknowledgement)
+class ReviewAcknowledgementAdmin(ReadOnlyRecordAdmin):
+    list_display = ["report", "check_name", "message", "acknowledged_by", "acknowledged_at"]
+    list_filter = ["check_name", "report__fiscal_year"]
+    search_fields = ["message", "report__agency__name"]
+    list_select_related = ["report__agency", "acknowledged_by"]
+
+
+@admin.register(Change)
+class ChangeAdmin(ReadOnlyRecordAdmin):
+    list_display = ["at", "user", "action", "subject", "report"]
+    list_filter = ["action", "report__agency"]
+    search_fields = ["subject", "user__username", "report__agency__name"]
+    list_select_related = ["user", "report__agency"]

@@ -4,8 +4,12 @@ The same document is what a publication freezes, what the public page and the PD
 the open data exports. ``SCHEMA_VERSION`` changes whenever its shape does.
 """
 
-from measures.models import IndicatorScore, Report
+from decimal import Decimal
 
+from measures.citations import score_citation
+from measures.models import IndicatorScore, Measure, Report
+
+# Keys may be added within a version (version 1 gained "approval" and outcomes' "citation").
 SCHEMA_VERSION = 1
 
 
@@ -27,6 +31,12 @@ def report_document(report: Report) -> dict:
         )
         key = "score" if score.fiscal_year == report.fiscal_year else "previous"
         entry[key] = str(score.score)
+    citations = {
+        number: score_citation(
+            number, entry["name_th"], _decimal(entry["score"]), _decimal(entry["previous"])
+        )
+        for number, entry in scores.items()
+    }
     return {
         "schema_version": SCHEMA_VERSION,
         "agency": {
@@ -39,12 +49,20 @@ def report_document(report: Report) -> dict:
         },
         "fiscal_year": report.fiscal_year,
         "introduction": report.introduction or report.default_introduction(),
-        "measures": [_measure(measure) for measure in report.measures.with_lists()],
+        "measures": [
+            measure_document(measure, citations) for measure in report.measures.with_lists()
+        ],
         "scores": [scores[number] for number in sorted(scores)],
+        "approval": report.approval(),
     }
 
 
-def _measure(measure) -> dict:
+def _decimal(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def measure_document(measure: Measure, citations: dict[int, str | None]) -> dict:
+    """One measure's row; ``citations`` maps indicator numbers to their computed sentences."""
     period = None
     if measure.has_period:
         period = {
@@ -61,8 +79,14 @@ def _measure(measure) -> dict:
         "indicators": [indicator.number for indicator in measure.indicators.all()],
         "methods": [item.text for item in measure.methods.all()],
         "results": [item.text for item in measure.results.all()],
-        "outcomes": [
-            {"text": item.text, "indicator": item.indicator.number if item.indicator else None}
-            for item in measure.outcomes.all()
-        ],
+        "outcomes": [_outcome(item, citations) for item in measure.outcomes.all()],
     }
+
+
+def _outcome(item, citations: dict[int, str | None]) -> dict:
+    number = item.indicator.number if item.indicator else None
+    outcome = {"text": item.text, "indicator": number}
+    citation = citations.get(number) if item.cite_score else None
+    if citation:
+        outcome["citation"] = citation
+    return outcome

@@ -144,6 +144,8 @@ class Report(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted for approval")
+        APPROVED = "approved", _("approved")
         PUBLISHED = "published", _("published")
 
     agency = models.ForeignKey(Agency, models.CASCADE, related_name="reports")
@@ -154,6 +156,19 @@ class Report(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
+    # The head of agency's sign-off of the current revision, copied as written on the day: the
+    # printed block keeps the name and position even if the user account changes later.
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approver_name = models.CharField(_("approver's name"), max_length=200, blank=True)
+    approver_position = models.CharField(_("approver's position"), max_length=200, blank=True)
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
 
     objects = ReportQuerySet.as_manager()
 
@@ -175,6 +190,15 @@ class Report(models.Model):
     def latest_publication(self):
         """What the public sees: the newest published version, even while a revision is drafted."""
         return self.publications.order_by("-version").first()
+
+    def approval(self) -> dict | None:
+        if not self.approved_on:
+            return None
+        return {
+            "name": self.approver_name,
+            "position": self.approver_position,
+            "date": self.approved_on.isoformat(),
+        }
 
     def default_introduction(self):
         return (
@@ -219,6 +243,18 @@ class Measure(models.Model):
     )
     indicators = models.ManyToManyField(
         Indicator, verbose_name=_("target indicators"), related_name="measures", blank=True
+    )
+    # Optimistic locking: every saved edit adds one, and a save made from an older version is
+    # refused instead of silently overwriting someone else's work.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = models.DateTimeField(_("last edited at"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        verbose_name=_("last edited by"),
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     objects = MeasureQuerySet.as_manager()
@@ -335,6 +371,9 @@ class Outcome(MeasureItem):
         null=True,
         blank=True,
     )
+    # When set, the report adds a sentence computed from the stored scores of ``indicator``,
+    # so that the figure printed can never disagree with the scores.
+    cite_score = models.BooleanField(_("cite the indicator's score"), default=False)
 
     class Meta(MeasureItem.Meta):
         verbose_name = _("outcome")
@@ -409,6 +448,67 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.agency} ({self.get_role_display()})"
+
+    @property
+    def is_coordinator(self):
+        return self.role == self.Role.COORDINATOR
+
+    @property
+    def is_approver(self):
+        return self.role == self.Role.APPROVER
+
+    def can_edit_measure(self, measure: Measure) -> bool:
+        """Coordinators edit every measure; division staff those of their own divisions."""
+        if self.is_coordinator:
+            return True
+        if self.role != self.Role.DIVISION_STAFF:
+            return False
+        return measure.divisions.filter(memberships=self).exists()
+
+
+class Change(models.Model):
+    """One recorded change: who did what to a report or one of its measures, and when.
+
+    ``changes`` lists what differs as displayed text: [{"field", "before", "after"}, …].
+    """
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("created the measure")
+        EDITED = "edited", _("edited the measure")
+        DELETED = "deleted", _("deleted the measure")
+        MOVED = "moved", _("moved the measure")
+        SCORES = "scores", _("changed the scores")
+        SUBMITTED = "submitted", _("submitted the report for approval")
+        RETURNED = "returned", _("returned the report to draft")
+        APPROVED = "approved", _("approved the report")
+        PUBLISHED = "published", _("published the report")
+
+    report = models.ForeignKey(Report, models.CASCADE, related_name="changes")
+    # Kept when the measure is deleted, so that the deletion itself stays on record.
+    measure = models.ForeignKey(
+        Measure, models.SET_NULL, null=True, blank=True, related_name="changes"
+    )
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    version = models.PositiveIntegerField(_("measure version"), null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    changes = models.JSONField(_("what changed"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("change")
+        verbose_name_plural = _("changes")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()} {self.subject}"
 
 
 class AcceptedWord(models.Model):

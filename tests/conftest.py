@@ -1,10 +1,13 @@
 import shutil
 
 import pytest
+from django.conf import settings
+from django.db import connections
+from django.utils import translation
 from playwright.sync_api import sync_playwright
 
 from measures.management.commands.load_demo import load_demo
-from measures.models import Agency, Report
+from measures.models import Agency, Membership, Report
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -30,6 +33,60 @@ def agency(db) -> Agency:
     return agency
 
 
+# Named actors (STYLE.md): the demo agency's people, and a coordinator of the second agency.
+# Each user's password is "<username>-pass-1".
+def make_member(username, agency, role, divisions=(), position="", full_name=""):
+    from django.contrib.auth import get_user_model
+
+    first, _, last = full_name.partition(" ")
+    user = get_user_model().objects.create_user(
+        username, f"{username}@example.com", f"{username}-pass-1", first_name=first, last_name=last
+    )
+    membership = Membership.objects.create(user=user, agency=agency, role=role, position=position)
+    membership.divisions.set(agency.divisions.filter(name__in=divisions))
+    return user
+
+
+@pytest.fixture
+def coordinator(demo_report):
+    return make_member(
+        "coordinator", demo_report.agency, Membership.Role.COORDINATOR, full_name="สมศรี ประสานงาน"
+    )
+
+
+@pytest.fixture
+def approver(demo_report):
+    return make_member(
+        "approver",
+        demo_report.agency,
+        Membership.Role.APPROVER,
+        position="นายกองค์การบริหารส่วนตำบลเมืองพะไล",
+        full_name="สมชาย ใจดี",
+    )
+
+
+@pytest.fixture
+def staff_palad(demo_report):
+    """Division staff of สำนักปลัด ("division A"), responsible for every demo measure."""
+    return make_member(
+        "staff_palad", demo_report.agency, Membership.Role.DIVISION_STAFF, ["สำนักปลัด"]
+    )
+
+
+@pytest.fixture
+def staff_finance(demo_report):
+    """Division staff of กองคลัง ("division B"): not responsible for measures 5 and 6."""
+    return make_member(
+        "staff_finance", demo_report.agency, Membership.Role.DIVISION_STAFF, ["กองคลัง"]
+    )
+
+
+@pytest.fixture
+def other_coordinator(agency):
+    """The coordinator of the second agency, ทต.ทดสอบ."""
+    return make_member("other_coordinator", agency, Membership.Role.COORDINATOR)
+
+
 @pytest.fixture
 def page(live_server, monkeypatch):
     """A page in headless Debian chromium, driven by Playwright (no downloaded browser)."""
@@ -43,5 +100,17 @@ def page(live_server, monkeypatch):
         )
         context = browser.new_context(base_url=live_server.url, locale="th-TH")
         yield context.new_page()
+        # While Playwright's event loop runs, Django keeps context-local database connections
+        # apart from the thread's; close them, or PostgreSQL cannot drop the test database.
+        connections.close_all()
         context.close()
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def thai_by_default():
+    """A request in English leaves English active in the thread; each test starts in Thai, as
+    the portal does."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -2,7 +2,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from measures.models import AcceptedWord, Measure
+from measures.models import AcceptedWord, Change, Measure
 
 
 @pytest.fixture
@@ -69,3 +69,16 @@ def test_the_admin_refuses_an_accepted_word_with_a_space(admin_client, demo_repo
     assert response.status_code == 200
     assert "คำที่ยอมรับต้องเป็นคำเดียว" in response.content.decode()
     assert not AcceptedWord.objects.exists()
+
+
+def test_the_admin_shows_the_change_history_read_only(admin_client, demo_report):
+    change = Change.objects.create(
+        report=demo_report, action=Change.Action.SUBMITTED, subject="รายงาน ๒๕๖๘"
+    )
+    listing = admin_client.get(reverse("admin:measures_change_changelist"))
+    assert "รายงาน ๒๕๖๘" in listing.content.decode()
+    url = reverse("admin:measures_change_change", args=[change.pk])
+    admin_client.post(url, {"subject": "แก้ไข"})
+    change.refresh_from_db()
+    assert change.subject == "รายงาน ๒๕๖๘"
+    assert admin_client.get(reverse("admin:measures_change_add")).status_code == 403

@@ -1,0 +1,191 @@
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UserCreationForm
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from measures import thai
+from measures.models import Division, Indicator, Measure, Membership, Report
+from measures.services import MEASURE_FIELDS, OutcomeData
+
+
+class MeasureForm(forms.ModelForm):
+    """The coordinator's part of a measure: title, period, divisions and target indicators."""
+
+    start_year = forms.TypedChoiceField(
+        label=_("start year (B.E.)"), coerce=int, empty_value=None, required=False
+    )
+    end_year = forms.TypedChoiceField(
+        label=_("end year (B.E.)"), coerce=int, empty_value=None, required=False
+    )
+
+    class Meta:
+        model = Measure
+        fields = [*MEASURE_FIELDS, "divisions", "indicators"]
+        widgets = {
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "divisions": forms.CheckboxSelectMultiple,
+            "indicators": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, report: Report, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The fiscal year starts in October of the year before; a measure may run on into
+        # the next one.
+        years = [(None, "---------")] + [
+            (year, thai.thai_digits(year))
+            for year in range(report.fiscal_year - 2, report.fiscal_year + 2)
+        ]
+        self.fields["start_year"].choices = years
+        self.fields["end_year"].choices = years
+        self.fields["divisions"].queryset = report.agency.divisions.all()
+
+
+class ItemForm(forms.Form):
+    text = forms.CharField(label=_("text"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class OutcomeForm(ItemForm):
+    indicator = forms.ModelChoiceField(
+        Indicator.objects.all(), label=_("cited indicator"), required=False
+    )
+    cite_score = forms.BooleanField(
+        label=_("add the indicator's score from the scores page"), required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("cite_score") and not cleaned.get("indicator"):
+            self.add_error("indicator", _("Choose the indicator whose score is cited."))
+        return cleaned
+
+
+class BaseItemFormSet(forms.BaseFormSet):
+    """An ordered list; the order numbers people type decide the order, gaps allowed.
+
+    Blank extra rows ("add an item") and rows ticked for deletion are left out.
+    """
+
+    def items(self) -> list[dict]:
+        return [form.cleaned_data for form in self.ordered_forms]
+
+
+ItemFormSet = forms.formset_factory(
+    ItemForm, formset=BaseItemFormSet, extra=1, can_order=True, can_delete=True
+)
+OutcomeFormSet = forms.formset_factory(
+    OutcomeForm, formset=BaseItemFormSet, extra=1, can_order=True, can_delete=True
+)
+
+
+def item_initial(manager) -> list[dict]:
+    return [{"text": item.text, "ORDER": item.order} for item in manager.all()]
+
+
+def outcome_initial(measure: Measure) -> list[dict]:
+    return [
+        {
+            "text": item.text,
+            "indicator": item.indicator,
+            "cite_score": item.cite_score,
+            "ORDER": item.order,
+        }
+        for item in measure.outcomes.all()
+    ]
+
+
+def outcome_data(formset) -> list[OutcomeData]:
+    return [
+        OutcomeData(text=row["text"], indicator=row["indicator"], cite_score=row["cite_score"])
+        for row in formset.items()
+    ]
+
+
+class NewMeasureForm(forms.Form):
+    title = forms.CharField(label=_("measure, project or activity"), widget=forms.Textarea)
+
+
+class ScoresForm(forms.Form):
+    """Last year's and this year's score for each of the ten indicators; blank = not known."""
+
+    def __init__(self, *args, report: Report, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.keys: dict[str, tuple[int, int]] = {}
+        self.rows = []
+        for indicator in Indicator.objects.all():
+            row = {"indicator": indicator, "fields": []}
+            for year in (report.fiscal_year - 1, report.fiscal_year):
+                name = f"score_{indicator.number}_{year}"
+                self.fields[name] = forms.DecimalField(
+                    label=_("%(indicator)s, B.E. %(year)s")
+                    % {"indicator": indicator, "year": thai.thai_digits(year)},
+                    required=False,
+                    max_digits=5,
+                    decimal_places=2,
+                    validators=[MinValueValidator(0), MaxValueValidator(100)],
+                    widget=forms.NumberInput(attrs={"step": "0.01", "min": 0, "max": 100}),
+                )
+                self.keys[name] = (indicator.number, year)
+                row["fields"].append(self[name])
+            self.rows.append(row)
+
+    def values(self) -> dict[tuple[int, int], Decimal | None]:
+        return {key: self.cleaned_data[name] for name, key in self.keys.items()}
+
+
+class MembershipForm(forms.ModelForm):
+    """A member's role in the coordinator's agency."""
+
+    class Meta:
+        model = Membership
+        fields = ["role", "position", "divisions"]
+        widgets = {"divisions": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["divisions"].queryset = agency.divisions.all()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("role") == Membership.Role.DIVISION_STAFF and not cleaned.get("divisions"):
+            self.add_error("divisions", _("Division staff need at least one division."))
+        return cleaned
+
+
+class NewMemberForm(UserCreationForm):
+    """A new person's account; the coordinator gives them the first password to change."""
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ["username", "first_name", "last_name", "email"]
+
+
+class DivisionForm(forms.ModelForm):
+    class Meta:
+        model = Division
+        fields = ["name", "order"]
+
+
+class BaseDivisionFormSet(forms.BaseModelFormSet):
+    def clean(self):
+        super().clean()
+        names = [
+            form.cleaned_data["name"]
+            for form in self.forms
+            if form.cleaned_data.get("name") and not self._should_delete_form(form)
+        ]
+        if len(names) != len(set(names)):
+            raise forms.ValidationError(_("Two divisions cannot have the same name."))
+        for form in self.deleted_forms:
+            if form.instance.pk and form.instance.measures.exists():
+                raise forms.ValidationError(
+                    _("“%(name)s” is responsible for measures; it cannot be deleted.")
+                    % {"name": form.instance.name}
+                )
+
+
+DivisionFormSet = forms.modelformset_factory(
+    Division, form=DivisionForm, formset=BaseDivisionFormSet, extra=1, can_delete=True
+)

@@ -1,0 +1,87 @@
+import datetime
+from decimal import Decimal
+
+from django import template
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from measures import citations, thai
+
+register = template.Library()
+
+CHANGE_FIELDS = {
+    "title": _("measure, project or activity"),
+    "period": _("period"),
+    "divisions": _("responsible divisions"),
+    "indicators": _("target indicators"),
+    "methods": _("methods"),
+    "results": _("results"),
+    "outcomes": _("outcomes"),
+    "number": _("number"),
+    "score": _("score"),
+    "version": _("published version"),
+}
+
+# Geometry of the score chart, in SVG user units: a label column, then bars scaled to 0–100.
+CHART_LABEL_WIDTH, CHART_BAR_WIDTH, CHART_ROW_HEIGHT, CHART_BAR_HEIGHT = 150, 300, 44, 16
+
+
+@register.filter
+def thai_digits(value):
+    return thai.thai_digits(value)
+
+
+@register.filter
+def be_date(value):
+    """A date or moment as Thai readers write it: "๒๐ ม.ค. ๒๕๖๘" (+ " ๑๔:๓๐" for a moment)."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        return thai.format_date(datetime.date.fromisoformat(value))
+    if isinstance(value, datetime.datetime):
+        moment = timezone.localtime(value)
+        return f"{thai.format_date(moment, abbreviated=True)} {thai.thai_digits(f'{moment:%H:%M}')}"
+    return thai.format_date(value)
+
+
+@register.filter
+def score(value):
+    """A stored score ("92.5" or Decimal) as printed: "๙๒.๕๐"; blank stays blank."""
+    if value in (None, ""):
+        return ""
+    return citations.score_text(Decimal(value))
+
+
+@register.filter
+def score_change(entry):
+    """This year's score minus last year's, signed: "+๐.๕๒", "-๑.๒๕", "๐.๐๐"."""
+    change = Decimal(entry["score"]) - Decimal(entry["previous"])
+    sign = "+" if change > 0 else "-" if change < 0 else ""
+    return sign + citations.score_text(abs(change))
+
+
+@register.filter
+def change_field(key):
+    return CHANGE_FIELDS.get(key, key)
+
+
+@register.simple_tag
+def score_chart_rows(scores):
+    """Bars for the chart partial: one row per indicator, last year's bar above this year's."""
+    rows = []
+    for index, entry in enumerate(scores):
+        top = index * CHART_ROW_HEIGHT
+        bars = []
+        for offset, key in ((0, "previous"), (CHART_BAR_HEIGHT, "score")):
+            value = entry.get(key)
+            width = float(value) / 100 * CHART_BAR_WIDTH if value is not None else 0
+            bars.append({"key": key, "y": top + offset, "width": round(width, 1), "value": value})
+        rows.append({"entry": entry, "y": top, "bars": bars})
+    return {
+        "rows": rows,
+        "height": len(scores) * CHART_ROW_HEIGHT,
+        "label_width": CHART_LABEL_WIDTH,
+        "width": CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 60,
+        "bar_height": CHART_BAR_HEIGHT,
+        "row_height": CHART_ROW_HEIGHT,
+    }

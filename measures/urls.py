@@ -1,0 +1,28 @@
+from django.urls import path
+
+from measures import views
+
+app_name = "staff"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("start/", views.report_start, name="start"),
+    path("people/", views.people, name="people"),
+    path("people/<int:pk>/", views.person, name="person"),
+    path("divisions/", views.divisions, name="divisions"),
+    path("<int:year>/", views.dashboard, name="report"),
+    path("<int:year>/preview/", views.report_preview, name="preview"),
+    path("<int:year>/history/", views.report_history, name="history"),
+    path("<int:year>/scores/", views.scores, name="scores"),
+    path("<int:year>/measures/new/", views.measure_new, name="measure_new"),
+    path("<int:year>/versions/", views.publications, name="publications"),
+    path("<int:year>/versions/<int:version>/", views.publication_detail, name="publication"),
+    *(
+        path(f"<int:year>/{action}/", views.report_action, {"action": action}, name=action)
+        for action in views.WORKFLOW
+    ),
+    path("measures/<int:pk>/", views.measure_edit, name="measure"),
+    path("measures/<int:pk>/delete/", views.measure_delete, name="measure_delete"),
+    path("measures/<int:pk>/move/", views.measure_move, name="measure_move"),
+    path("measures/<int:pk>/history/", views.measure_history, name="measure_history"),
+]

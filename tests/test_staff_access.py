@@ -1,0 +1,137 @@
+"""Who may open and do what under /staff/ and /admin/: the authorisation matrix."""
+
+import pytest
+
+from measures.models import Change, Division, Measure, Membership, Report
+
+ACTORS = [
+    "anonymous",
+    "staff_palad",
+    "staff_finance",
+    "coordinator",
+    "approver",
+    "other_coordinator",
+]
+
+# url (m = measure 6, for which only สำนักปลัด is responsible; p = the membership of staff of
+# กองคลัง) → expected status per actor, in the order of ACTORS.
+GET_MATRIX = {
+    "/staff/": (302, 200, 200, 200, 200, 200),
+    "/staff/2568/": (302, 200, 200, 200, 200, 404),
+    "/staff/2568/preview/": (302, 200, 200, 200, 200, 404),
+    "/staff/2568/history/": (302, 200, 200, 200, 200, 404),
+    "/staff/2568/scores/": (302, 403, 403, 200, 403, 404),
+    "/staff/2568/measures/new/": (302, 403, 403, 200, 403, 404),
+    "/staff/2568/versions/": (302, 200, 200, 200, 200, 404),
+    "/staff/2568/versions/1/": (302, 200, 200, 200, 200, 404),
+    "/staff/measures/{m}/": (302, 200, 403, 200, 403, 404),
+    "/staff/measures/{m}/history/": (302, 200, 200, 200, 200, 404),
+    "/staff/measures/{m}/delete/": (302, 403, 403, 200, 403, 404),
+    "/staff/people/": (302, 403, 403, 200, 403, 200),
+    "/staff/people/{p}/": (302, 403, 403, 200, 403, 404),
+    "/staff/divisions/": (302, 403, 403, 200, 403, 200),
+    "/accounts/password_change/": (302, 200, 200, 200, 200, 200),
+    "/admin/": (302, 302, 302, 302, 302, 302),
+    "/admin/measures/report/": (302, 302, 302, 302, 302, 302),
+}
+
+# Refused state changes; what the allowed ones do is tested in test_staff_views.
+POST_MATRIX = {
+    "/staff/2568/submit/": (302, 403, 403, 302, 403, 404),
+    "/staff/2568/approve/": (302, 403, 403, 403, 302, 404),
+    "/staff/2568/return/": (302, 403, 403, 302, 302, 404),
+    "/staff/2568/publish/": (302, 403, 403, 302, 403, 404),
+    "/staff/2568/scores/": (302, 403, 403, 302, 403, 404),
+    "/staff/2568/measures/new/": (302, 403, 403, 302, 403, 404),
+    "/staff/measures/{m}/": (302, 200, 403, 200, 403, 404),
+    "/staff/measures/{m}/move/": (302, 403, 403, 302, 403, 404),
+    "/staff/people/": (302, 403, 403, 200, 403, 200),
+    "/staff/people/{p}/": (302, 403, 403, 200, 403, 404),
+    "/staff/divisions/": (302, 403, 403, 200, 403, 200),
+    "/staff/measures/{m}/delete/": (302, 403, 403, 302, 403, 404),
+}
+
+
+def _client_for(request, client, actor):
+    if actor != "anonymous":
+        client.force_login(request.getfixturevalue(actor))
+    return client
+
+
+def _cases(matrix):
+    return [
+        pytest.param(url, actor, statuses[i], id=f"{url}-{actor}")
+        for url, statuses in matrix.items()
+        for i, actor in enumerate(ACTORS)
+    ]
+
+
+@pytest.fixture
+def measure(demo_report):
+    return demo_report.measures.get(number=6)
+
+
+@pytest.fixture
+def urls(measure, staff_finance):
+    return {"m": measure.pk, "p": staff_finance.memberships.get().pk}
+
+
+@pytest.mark.parametrize(("url", "actor", "expected"), _cases(GET_MATRIX))
+def test_who_may_open_each_page(request, client, demo_report, urls, url, actor, expected):
+    client = _client_for(request, client, actor)
+    response = client.get(url.format(**urls))
+    assert response.status_code == expected
+    if expected == 302 and url.startswith("/staff/"):
+        assert response.url.startswith("/accounts/login/")
+    if expected == 200 and actor == "other_coordinator":
+        assert demo_report.agency.name not in response.content.decode()
+
+
+def state(report):
+    report.refresh_from_db()
+    return (
+        Change.objects.count(),
+        Measure.objects.count(),
+        report.status,
+        list(Membership.objects.values_list("pk", "role", "position")),
+        list(Division.objects.values_list("pk", "name")),
+    )
+
+
+POST_DATA = {
+    "/staff/2568/scores/": {"score_7_2568": "85.52"},
+    "/staff/2568/measures/new/": {"title": "มาตรการใหม่"},
+    "/staff/measures/{m}/move/": {"direction": "up"},
+}
+
+
+@pytest.mark.parametrize(("url", "actor", "expected"), _cases(POST_MATRIX))
+def test_who_may_change_what(request, client, demo_report, urls, url, actor, expected):
+    client = _client_for(request, client, actor)
+    before = state(demo_report)
+    response = client.post(url.format(**urls), POST_DATA.get(url, {}))
+    assert response.status_code == expected
+    if expected in (403, 404) or actor == "anonymous":
+        assert state(demo_report) == before
+
+
+def test_the_other_agencys_coordinator_sees_only_their_own_agency(client, other_coordinator):
+    client.force_login(other_coordinator)
+    client.post("/staff/start/")
+    response = client.get("/staff/")
+    content = response.content.decode()
+    assert "เทศบาลตำบลทดสอบ" in content
+    assert "อบต.เมืองพะไล" not in content
+    assert Report.objects.filter(agency__slug="thotsop").count() == 1
+
+
+def test_a_user_without_membership_is_refused(client, django_user_model, demo_report):
+    client.force_login(django_user_model.objects.create_user("nobody", password="x-pass-123"))
+    assert client.get("/staff/").status_code == 403
+    assert client.get("/staff/2568/").status_code == 403
+
+
+def test_only_coordinators_start_a_report(client, approver):
+    client.force_login(approver)
+    assert client.post("/staff/start/").status_code == 403
+    assert Report.objects.count() == 1

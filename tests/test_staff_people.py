@@ -1,0 +1,118 @@
+from django.contrib.auth import get_user_model
+
+from measures.models import Division, Membership
+
+
+def new_member(**overrides):
+    data = {
+        "user-username": "newcomer",
+        "user-first_name": "สมหญิง",
+        "user-last_name": "มาใหม่",
+        "user-email": "newcomer@example.com",
+        "user-password1": "a-long-pass-2568",
+        "user-password2": "a-long-pass-2568",
+        "member-role": "division_staff",
+        "member-position": "นักวิชาการเงินและบัญชี",
+        "member-divisions": [],
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_coordinator_adds_a_person_who_can_then_log_in(client, coordinator, demo_report):
+    finance = demo_report.agency.divisions.get(name="กองคลัง")
+    client.force_login(coordinator)
+    response = client.post("/staff/people/", new_member(**{"member-divisions": [finance.pk]}))
+    assert response.status_code == 302
+    membership = Membership.objects.get(user__username="newcomer")
+    assert membership.agency == demo_report.agency
+    assert list(membership.divisions.all()) == [finance]
+    client.logout()
+    response = client.post(
+        "/accounts/login/", {"username": "newcomer", "password": "a-long-pass-2568"}
+    )
+    assert response.url == "/staff/"
+
+
+def test_division_staff_need_a_division_and_typed_values_are_kept(client, coordinator, demo_report):
+    client.force_login(coordinator)
+    response = client.post("/staff/people/", new_member())
+    content = response.content.decode()
+    assert "เจ้าหน้าที่ส่วนราชการต้องสังกัดอย่างน้อยหนึ่งส่วนราชการ" in content
+    assert 'value="นักวิชาการเงินและบัญชี"' in content
+    assert not get_user_model().objects.filter(username="newcomer").exists()
+
+
+def test_a_division_of_another_agency_cannot_be_given(client, coordinator, agency):
+    client.force_login(coordinator)
+    foreign = agency.divisions.first()
+    client.post("/staff/people/", new_member(**{"member-divisions": [foreign.pk]}))
+    assert not Membership.objects.filter(user__username="newcomer").exists()
+
+
+def test_the_coordinator_changes_a_role(client, coordinator, staff_finance):
+    membership = staff_finance.memberships.get()
+    client.force_login(coordinator)
+    client.post(f"/staff/people/{membership.pk}/", {"role": "approver", "position": "ปลัด"})
+    membership.refresh_from_db()
+    assert (membership.role, membership.position) == ("approver", "ปลัด")
+
+
+def test_a_removed_person_loses_access_but_keeps_their_name_in_history(
+    client, coordinator, staff_finance
+):
+    membership = staff_finance.memberships.get()
+    client.force_login(coordinator)
+    client.post(f"/staff/people/{membership.pk}/", {"remove": "1"})
+    staff_finance.refresh_from_db()
+    assert not staff_finance.is_active
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_the_coordinator_cannot_remove_themselves(client, coordinator):
+    client.force_login(coordinator)
+    membership = coordinator.memberships.get()
+    client.post(f"/staff/people/{membership.pk}/", {"remove": "1"})
+    assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+def divisions_data(agency, rows):
+    divisions = list(agency.divisions.all())
+    data = {"form-TOTAL_FORMS": len(rows), "form-INITIAL_FORMS": len(divisions)}
+    for i, row in enumerate(rows):
+        if i < len(divisions):
+            data[f"form-{i}-id"] = divisions[i].pk
+        data.update({f"form-{i}-{key}": value for key, value in row.items()})
+    return data
+
+
+def test_divisions_are_added_and_renamed(client, coordinator, demo_report):
+    agency = demo_report.agency
+    client.force_login(coordinator)
+    rows = [{"name": d.name, "order": d.order} for d in agency.divisions.all()]
+    rows[3]["name"] = "กองการศึกษา ศาสนาและวัฒนธรรม"
+    rows.append({"name": "กองสาธารณสุขและสิ่งแวดล้อม", "order": 5})
+    assert client.post("/staff/divisions/", divisions_data(agency, rows)).status_code == 302
+    assert list(agency.divisions.values_list("name", flat=True)) == [
+        "สำนักปลัด",
+        "กองคลัง",
+        "กองช่าง",
+        "กองการศึกษา ศาสนาและวัฒนธรรม",
+        "กองสาธารณสุขและสิ่งแวดล้อม",
+    ]
+
+
+def test_a_division_with_measures_is_not_deleted_and_names_stay_unique(
+    client, coordinator, demo_report
+):
+    agency = demo_report.agency
+    client.force_login(coordinator)
+    rows = [{"name": d.name, "order": d.order} for d in agency.divisions.all()]
+    rows[1]["DELETE"] = "on"
+    response = client.post("/staff/divisions/", divisions_data(agency, rows))
+    assert "“กองคลัง” รับผิดชอบมาตรการอยู่" in response.content.decode()
+    rows[1].pop("DELETE")
+    rows.append({"name": "กองคลัง", "order": 9})
+    response = client.post("/staff/divisions/", divisions_data(agency, rows))
+    assert "ชื่อส่วนราชการซ้ำกัน" in response.content.decode()
+    assert Division.objects.filter(agency=agency).count() == 4
