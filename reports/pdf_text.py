@@ -1,0 +1,237 @@
+"""PDFs whose text layer copies out exactly, in the report's public and archival variants.
+
+WeasyPrint 70 writes one ToUnicode entry per glyph id, taken from the first cluster the glyph was
+drawn in. Thai fonts reuse glyphs across characters: Sarabun draws ำ as nikhahit + the glyph of
+า, so once "การ" has claimed that glyph for า, every ำ extracts as า (and a tone mark drawn
+inside ำ's cluster disappears with it). No post-processing of the finished PDF can repair that,
+because the knowledge that this า-glyph stood for ำ only exists while WeasyPrint draws the line.
+
+So the fix hooks the drawing: every (glyph, text) pair gets its own character code. The first
+text a glyph is drawn with keeps the glyph id as its code, as before; a later, different text
+gets a spare code above the font's glyphs, the font's CIDToGIDMap sends that code to the same
+glyph, and its ToUnicode CMap maps it to its own text. The page looks the same, the encoding
+stays Identity-H, and every extractor that honours ToUnicode (Poppler, pypdf, pdfminer, screen
+readers) gets the source text back. /ActualText spans were the other candidate, but pypdf and
+pdfminer.six ignore them; duplicating glyphs inside the subset font would touch the font itself.
+
+The hooks are two methods of WeasyPrint's PDF ``Stream`` and rely on how ``draw_first_line``
+uses ``font.to_unicode``; they are inert outside :func:`write_pdf`, so plain WeasyPrint
+rendering is unchanged. ``tests/test_pdf_text.py`` pins the WeasyPrint version and those
+internals, and a render fails loudly if the drawn glyphs stop matching what was recorded.
+"""
+
+import json
+import re
+from collections import deque
+from collections.abc import Iterable
+from contextvars import ContextVar
+from math import ceil
+
+import pydyf
+import weasyprint
+from weasyprint.pdf.stream import Stream
+
+# The version whose internals the hooks below were written against and tested with.
+WEASYPRINT_VERSION = "70.0"
+
+# The public download is tagged for screen readers (PDF/UA-1); the archival copy is PDF/A-3b
+# with the report's data attached. WeasyPrint writes one variant per file, so there are two.
+PUBLIC = "pdf/ua-1"
+ARCHIVAL = "pdf/a-3b"
+TAGGED_VARIANTS = (PUBLIC, ARCHIVAL)
+
+# WeasyPrint numbers the codes of glyphs missing from a font (drawn as .notdef) up from the
+# font's glyph count; spare codes start this far above it, so that the two never meet.
+_MISSING_GLYPH_ROOM = 1024
+_GLYPH_GROUP = re.compile(rb"<([0-9a-f]+)>")
+
+
+class TextLayerError(RuntimeError):
+    """WeasyPrint drew glyphs differently from what this module was written for."""
+
+
+class _GlyphTexts(dict):
+    """A font's ToUnicode table (glyph id → text) that also records every occurrence.
+
+    WeasyPrint asks ``glyph_id not in font.to_unicode`` before it works out a glyph's text, so
+    answering "not in" makes it report the text of every occurrence, not just the first.
+    """
+
+    def __init__(self, layer: "_TextLayer", font, entries: dict):
+        super().__init__(entries)
+        self.layer = layer
+        self.font = font
+        self.spare: dict[int, tuple[int, str]] = {}  # code → (glyph id, text)
+        self.codes: dict[tuple[int, str], int] = {}  # (glyph id, text) → code
+
+    def __contains__(self, glyph_id):
+        return False
+
+    def __setitem__(self, glyph_id: int, text: str):
+        known = self.get(glyph_id)
+        if known is None:
+            super().__setitem__(glyph_id, text)
+            code = glyph_id
+        elif known == text:
+            code = glyph_id
+        else:
+            code = self.codes.get((glyph_id, text)) or self._spare_code(glyph_id, text)
+        self.layer.pending.append((glyph_id, code))
+
+    def _spare_code(self, glyph_id: int, text: str) -> int:
+        code = self.font.glyph_count + _MISSING_GLYPH_ROOM + len(self.spare)
+        if code > 0xFFFF:
+            raise TextLayerError(f"no spare character code left in font {self.font.family}")
+        self.spare[code] = (glyph_id, text)
+        self.codes[glyph_id, text] = code
+        return code
+
+    def declare(self, pdf: pydyf.PDF, font_dictionary: pydyf.Dictionary):
+        """Map the spare codes to their texts (ToUnicode), glyphs (CIDToGIDMap) and widths."""
+        font = self.font
+        missing = set(font.missing.values())
+        if missing and max(missing) >= min(self.spare):
+            raise TextLayerError(f"too many glyphs missing from font {font.family}")
+        to_unicode = pdf.objects[_number(font_dictionary["ToUnicode"])]
+        entries = [
+            f"<{code:04x}> <{text.encode('utf-16-be').hex()}>".encode()
+            for code, (_, text) in self.spare.items()
+        ]
+        end = to_unicode.stream.index(b"endcmap")
+        to_unicode.stream[end:end] = _batches(entries, b"beginbfchar", b"endbfchar")
+
+        # Identity for the font's glyphs, .notdef for WeasyPrint's missing-glyph codes (which
+        # so need no Encoding CMap of their own any more), the drawn glyph for a spare code.
+        glyphs = [
+            self.spare[code][0] if code in self.spare else 0 if code in missing else code
+            for code in range(max(self.spare) + 1)
+        ]
+        cid_to_gid = pydyf.Stream(
+            [b"".join(gid.to_bytes(2, "big") for gid in glyphs)], compress=to_unicode.compress
+        )
+        pdf.add_object(cid_to_gid)
+        font_dictionary["Encoding"] = "/Identity-H"
+        cid_font = pdf.objects[_number(font_dictionary["DescendantFonts"][0])]
+        cid_font["CIDToGIDMap"] = cid_to_gid.reference
+        for code, (glyph_id, _) in self.spare.items():
+            cid_font["W"].extend((code, pydyf.Array([font.widths[glyph_id]])))
+
+
+class _TextLayer:
+    """The state of one render: each font's table, and the glyphs drawn but not yet written."""
+
+    def __init__(self):
+        self.tables: dict[str, _GlyphTexts] = {}  # by WeasyPrint's font hash
+        self.pending: deque[tuple[int, int]] = deque()  # (glyph id, code), in drawing order
+
+    def table_for(self, font) -> _GlyphTexts:
+        # Fonts with one hash share one PDF font resource, so they share one table too.
+        if font.hash not in self.tables:
+            self.tables[font.hash] = _GlyphTexts(self, font, font.to_unicode)
+        return self.tables[font.hash]
+
+    def recode(self, text: bytes) -> bytes:
+        """The glyph groups of a TJ array, with each occurrence's code in place of its glyph."""
+
+        def group(match: re.Match) -> bytes:
+            hexes = match.group(1)
+            codes = []
+            for start in range(0, len(hexes), 4):
+                drawn = int(hexes[start : start + 4], 16)
+                glyph_id, code = self.pending.popleft()
+                if drawn != glyph_id:
+                    raise TextLayerError(f"glyph {drawn:04x} drawn, {glyph_id:04x} recorded")
+                codes.append(f"{code:04x}")
+            return b"<" + "".join(codes).encode() + b">"
+
+        return _GLYPH_GROUP.sub(group, text)
+
+    def finish(self, document, pdf: pydyf.PDF):
+        """WeasyPrint's finisher: declare each font's spare codes in its PDF dictionaries."""
+        if self.pending:
+            raise TextLayerError(f"{len(self.pending)} drawn glyphs were never written")
+        by_name = {table.font.name: table for table in self.tables.values() if table.spare}
+        for pdf_object in tuple(pdf.objects):
+            table = isinstance(pdf_object, dict) and by_name.get(pdf_object.get("BaseFont"))
+            if table and pdf_object.get("Subtype") == "/Type0":
+                table.declare(pdf, pdf_object)
+
+
+_layer: ContextVar[_TextLayer | None] = ContextVar("pdf_text_layer", default=None)
+_add_font = Stream.add_font
+_show_text = Stream.show_text
+
+
+def _add_font_hook(stream, pango_font):
+    font, font_size = _add_font(stream, pango_font)
+    layer = _layer.get()
+    if layer is not None and not font.bitmap and not isinstance(font.to_unicode, _GlyphTexts):
+        font.to_unicode = layer.table_for(font)
+    return font, font_size
+
+
+def _show_text_hook(stream, text):
+    layer = _layer.get()
+    if layer is not None and layer.pending:
+        text = layer.recode(text if isinstance(text, bytes) else text.encode())
+    _show_text(stream, text)
+
+
+Stream.add_font = _add_font_hook
+Stream.show_text = _show_text_hook
+
+
+def _number(reference: bytes) -> int:
+    return int(reference.split()[0])
+
+
+def _batches(entries: list[bytes], begin: bytes, end: bytes) -> list[bytes]:
+    """CMap sections of at most 100 entries, the limit PostScript CMaps set."""
+    lines = []
+    for index in range(ceil(len(entries) / 100)):
+        batch = entries[index * 100 : (index + 1) * 100]
+        lines += [str(len(batch)).encode() + b" " + begin, *batch, end]
+    return lines
+
+
+def write_pdf(
+    html: weasyprint.HTML,
+    *,
+    variant: str | None = PUBLIC,
+    attachments: Iterable[weasyprint.Attachment] = (),
+    stylesheets: Iterable[weasyprint.CSS] = (),
+    font_config=None,
+) -> bytes:
+    """``html`` as PDF bytes with an exact text layer, in a WeasyPrint ``pdf_variant``.
+
+    The tagged variants (:data:`PUBLIC`, :data:`ARCHIVAL`) need the document's title and
+    language (``<title>``, ``<html lang="th">``): a screen reader announces the one and picks its
+    voice by the other, so a document without them is refused rather than written untagged.
+    """
+    options = {
+        "pdf_variant": variant,
+        "pdf_tags": variant in TAGGED_VARIANTS,
+        "attachments": list(attachments),
+        "stylesheets": list(stylesheets),
+    }
+    layer = _TextLayer()
+    token = _layer.set(layer)
+    try:
+        document = html.render(font_config=font_config, **options)
+        if variant in TAGGED_VARIANTS and not (document.metadata.title and document.metadata.lang):
+            raise ValueError("a tagged PDF needs the document's <title> and <html lang>")
+        return document.write_pdf(finisher=layer.finish, **options)
+    finally:
+        _layer.reset(token)
+
+
+def report_data_attachment(document: dict, *, name: str = "report.json") -> weasyprint.Attachment:
+    """The report's open data (``measures.document.report_document``) as a PDF/A-3 associated
+    file, so that the archived PDF carries the data it was printed from."""
+    data = json.dumps(document, ensure_ascii=False, indent=2)
+    return weasyprint.Attachment(
+        string=data,
+        name=name,
+        description="Report data (JSON)",
+        relationship="Data",
+    )

@@ -1,0 +1,295 @@
+import inspect
+import json
+import subprocess
+from io import BytesIO
+
+import pikepdf
+import pydyf
+import pytest
+import weasyprint
+from pypdf import PdfReader
+from weasyprint.draw.text import draw_first_line
+from weasyprint.pdf import fonts as weasyprint_fonts
+from weasyprint.pdf.stream import Stream
+
+from measures.document import report_document
+from measures.thai import thai_digits
+from reports import pdf_text
+from reports.pdf_text import ARCHIVAL, PUBLIC, TextLayerError, report_data_attachment, write_pdf
+from tests.pdf_samples import (
+    PHRASE,
+    PHRASE_AS_WEASYPRINT_EXTRACTS_IT,
+    REPORT_HEADERS,
+    html_page,
+    report_records_html,
+    report_records_text,
+    torture_text,
+)
+
+VARIANTS = [None, PUBLIC, ARCHIVAL]
+TORTURE = torture_text()
+
+
+def poppler_text(pdf: bytes) -> str:
+    # -raw reads in content-stream order: what is tested is each glyph's text, not Poppler's
+    # guess at a page's columns (which would interleave table cells side by side).
+    result = subprocess.run(
+        ["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
+    )
+    return result.stdout.decode()
+
+
+def pypdf_text(pdf: bytes) -> str:
+    return "".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+
+
+def squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def extracted(pdf: bytes) -> dict[str, str]:
+    return {"pdftotext": squeeze(poppler_text(pdf)), "pypdf": squeeze(pypdf_text(pdf))}
+
+
+def test_weasyprint_is_the_version_whose_internals_the_text_layer_hooks():
+    assert weasyprint.__version__ == pdf_text.WEASYPRINT_VERSION == "70.0"
+    assert pydyf.__version__ == "0.13.0"
+    drawing = inspect.getsource(draw_first_line)
+    assert "font, font_size = stream.add_font(pango_font)" in drawing
+    assert "if glyph_id not in font.to_unicode:" in drawing
+    assert "font.to_unicode[glyph_id] = utf8_text[offset+t1:offset+t2].decode()" in drawing
+    assert "string += f'{glyph_id:02x}' if font.bitmap else f'{glyph_id:04x}'" in drawing
+    assert drawing.count("stream.show_text(string)") == 4
+    building = inspect.getsource(weasyprint_fonts)
+    assert "'ToUnicode': to_unicode_object.reference," in building
+    assert "'CIDToGIDMap': '/Identity'," in building
+    assert "font_dictionary['DescendantFonts'] = pydyf.Array([subfont_dictionary.reference])" in (
+        building
+    )
+    assert "next_unused_glyph_id = self.glyph_count + len(self.missing)" in building
+    assert Stream.add_font.__name__ == "_add_font_hook"
+    assert Stream.show_text.__name__ == "_show_text_hook"
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_plain_weasyprint_extracts_sara_am_as_sara_aa(variant):
+    pdf = weasyprint.HTML(string=html_page(f"<p>{PHRASE}</p>")).write_pdf(pdf_variant=variant)
+
+    assert poppler_text(pdf).split() == PHRASE_AS_WEASYPRINT_EXTRACTS_IT.split()
+    assert pypdf_text(pdf).split() == PHRASE_AS_WEASYPRINT_EXTRACTS_IT.split()
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_it_extracts_sara_am_and_its_tone_marks_exactly(variant):
+    pdf = write_pdf(weasyprint.HTML(string=html_page(f"<p>{PHRASE}</p>")), variant=variant)
+
+    assert poppler_text(pdf).split() == PHRASE.split()
+    assert pypdf_text(pdf).split() == PHRASE.split()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f"<p>{TORTURE}</p>",
+        f"<table><tr><td>{TORTURE}</td></tr></table>",
+        f"<table><tr><th>{TORTURE}</th></tr></table>",
+        f"<p><b>{TORTURE}</b></p>",
+    ],
+    ids=["paragraph", "table cell", "bold header cell", "bold paragraph"],
+)
+def test_it_extracts_the_thai_torture_text_exactly(body):
+    pdf = write_pdf(weasyprint.HTML(string=html_page(body)), variant=PUBLIC)
+
+    assert extracted(pdf) == {"pdftotext": squeeze(TORTURE), "pypdf": squeeze(TORTURE)}
+
+
+def test_plain_weasyprint_gets_the_torture_text_wrong():
+    pdf = weasyprint.HTML(string=html_page(f"<p>{TORTURE}</p>")).write_pdf()
+
+    # The torture text draws ำ before า, so า's glyph maps to ำ everywhere.
+    assert "บาท" in TORTURE
+    for text in extracted(pdf).values():
+        assert "บำท" in text
+        assert "บาท" not in text
+
+
+def test_it_extracts_the_page_footer_exactly():
+    body = '<p>หน้าแรก</p><p style="break-before: page">หน้าที่สอง น้ำคำ</p>'
+    footer = '"ผู้นำ ก่ำ น้ำ ฯลฯ หน้า " counter(page, thai) " จาก " counter(pages, thai)'
+
+    pdf = write_pdf(weasyprint.HTML(string=html_page(body, footer=footer)), variant=PUBLIC)
+
+    pages = [squeeze(page.extract_text()) for page in PdfReader(BytesIO(pdf)).pages]
+    assert pages == ["หน้าแรกผู้นำก่ำน้ำฯลฯหน้า๑จาก๒", "หน้าที่สองน้ำคำผู้นำก่ำน้ำฯลฯหน้า๒จาก๒"]
+    assert extracted(pdf)["pdftotext"] == "".join(pages)
+
+
+def test_it_extracts_the_whole_demo_report_exactly(demo_report):
+    document = report_document(demo_report)
+
+    pdf = write_pdf(weasyprint.HTML(string=report_records_html(document)), variant=PUBLIC)
+
+    expected = squeeze(report_records_text(document))
+    pages = len(PdfReader(BytesIO(pdf)).pages)
+    footers = [f"หน้า{thai_digits(page)}จาก{thai_digits(pages)}" for page in range(1, pages + 1)]
+    for name, text in extracted(pdf).items():
+        for footer in footers:
+            assert text.count(footer) == 1, (name, footer)
+            text = text.replace(footer, "")
+        assert text == expected, name
+
+
+def test_its_pages_look_exactly_like_plain_weasyprints(tmp_path):
+    html = html_page(f"<p>{PHRASE} ฐุ ญู ป้ ฟ้ ฝ่ ฬ่ ก้ ฤ ฦ ฯ ๆ ฿ ๑๒๓</p>")
+    images = []
+    for name, pdf in [
+        ("plain", weasyprint.HTML(string=html).write_pdf()),
+        ("exact", write_pdf(weasyprint.HTML(string=html), variant=None)),
+    ]:
+        (tmp_path / f"{name}.pdf").write_bytes(pdf)
+        subprocess.run(
+            ["pdftoppm", "-r", "100", "-png", "-singlefile", f"{name}.pdf", name],
+            cwd=tmp_path,
+            check=True,
+        )
+        images.append((tmp_path / f"{name}.png").read_bytes())
+
+    assert images[0] == images[1]
+
+
+def test_it_refuses_a_tagged_pdf_without_title_or_language():
+    html = "<html><body><p>น้ำ</p></body></html>"
+
+    with pytest.raises(ValueError, match="title"):
+        write_pdf(weasyprint.HTML(string=html), variant=PUBLIC)
+
+
+def test_it_fails_loudly_when_drawn_glyphs_do_not_match_the_recorded_ones():
+    layer = pdf_text._TextLayer()
+    layer.pending.extend([(0x01E8, 0x0A00)])
+
+    with pytest.raises(TextLayerError, match="glyph 01b0 drawn, 01e8 recorded"):
+        layer.recode(b"<01b0>")
+
+
+def structure(pdf: bytes) -> pikepdf.Pdf:
+    return pikepdf.open(BytesIO(pdf))
+
+
+def test_qpdf_finds_no_problem_in_either_variant(tmp_path):
+    for variant in (PUBLIC, ARCHIVAL):
+        path = tmp_path / "report.pdf"
+        html = weasyprint.HTML(string=html_page(f"<p>{TORTURE}</p>"))
+        path.write_bytes(write_pdf(html, variant=variant))
+        result = subprocess.run(["qpdf", "--check", path], capture_output=True, text=True)
+
+        assert result.returncode == 0, (variant, result.stdout, result.stderr)
+        assert "No syntax or stream encoding errors found" in result.stdout
+
+
+def marked_texts(pdf: bytes, page_index: int = 0) -> dict[int, str]:
+    """Each marked-content id of a page → the text drawn inside it."""
+    texts: dict[int, str] = {}
+    stack: list[int | None] = []
+
+    def before(operator, operands, cm, tm):
+        if operator == b"BDC":
+            properties = operands[1] if len(operands) > 1 else {}
+            stack.append(properties.get("/MCID") if hasattr(properties, "get") else None)
+        elif operator == b"BMC":
+            stack.append(None)
+        elif operator == b"EMC":
+            stack.pop()
+
+    def text(value, cm, tm, font, size):
+        mcid = next((mcid for mcid in reversed(stack) if mcid is not None), None)
+        if mcid is not None:
+            texts[mcid] = texts.get(mcid, "") + value
+
+    page = PdfReader(BytesIO(pdf)).pages[page_index]
+    page.extract_text(visitor_operand_before=before, visitor_text=text)
+    return texts
+
+
+def cells_in_reading_order(element, texts) -> list[tuple[str, str, pikepdf.Dictionary]]:
+    """The TH and TD structure elements under ``element``, depth first, with their texts."""
+
+    def content(node) -> str:
+        if isinstance(node, int):
+            return texts.get(node, "")
+        if isinstance(node, pikepdf.Array):
+            return "".join(content(kid) for kid in node)
+        if "/MCID" in node:
+            return texts.get(int(node.MCID), "")
+        return content(node.get("/K", pikepdf.Array()))
+
+    found = []
+    kids = element.get("/K", pikepdf.Array())
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            if kid.S in ("/TH", "/TD"):
+                found.append((str(kid.S)[1:], squeeze(content(kid)), kid))
+            else:
+                found += cells_in_reading_order(kid, texts)
+    return found
+
+
+def test_the_public_pdf_is_tagged_ua1_in_thai_with_title_and_table_headers():
+    rows = [["๑. การประชุม", "น้ำ คำ"], ["๒. ผู้นำ", "ก่ำ ทำ"]]
+    cells = "".join(f"<tr><td>{title}</td><td>{text}</td></tr>" for title, text in rows)
+    html = html_page(
+        f"<table><thead><tr><th>{REPORT_HEADERS[0]}</th><th>{REPORT_HEADERS[4]}</th></tr>"
+        f"</thead><tbody>{cells}</tbody></table>",
+        title="รายงานผลการดำเนินการ ประจำปีงบประมาณ พ.ศ. ๒๕๖๘",
+    )
+
+    pdf = write_pdf(weasyprint.HTML(string=html), variant=PUBLIC)
+
+    with structure(pdf) as opened:
+        root = opened.Root
+        assert str(root.Lang) == "th"
+        assert bool(root.MarkInfo.Marked) is True
+        assert bool(root.ViewerPreferences.DisplayDocTitle) is True
+        assert str(opened.docinfo.Title) == "รายงานผลการดำเนินการ ประจำปีงบประมาณ พ.ศ. ๒๕๖๘"
+        with opened.open_metadata() as xmp:
+            assert xmp["dc:title"] == "รายงานผลการดำเนินการ ประจำปีงบประมาณ พ.ศ. ๒๕๖๘"
+            assert xmp["pdfuaid:part"] == "1"
+        cells = cells_in_reading_order(root.StructTreeRoot, marked_texts(pdf))
+    assert [(tag, text) for tag, text, _ in cells] == [
+        ("TH", squeeze(REPORT_HEADERS[0])),
+        ("TH", squeeze(REPORT_HEADERS[4])),
+        ("TD", "๑.การประชุม"),
+        ("TD", "น้ำคำ"),
+        ("TD", "๒.ผู้นำ"),
+        ("TD", "ก่ำทำ"),
+    ]
+    header_ids = [str(element.ID) for tag, _, element in cells if tag == "TH"]
+    data_cells = [element for tag, _, element in cells if tag == "TD"]
+    headers = [[str(header) for header in cell.A.Headers] for cell in data_cells]
+    assert headers == [[header_ids[0]], [header_ids[1]]] * 2
+
+
+def test_the_archival_pdf_is_pdfa3b_and_carries_the_reports_open_data(demo_report):
+    document = report_document(demo_report)
+    html = weasyprint.HTML(string=report_records_html(document))
+
+    pdf = write_pdf(html, variant=ARCHIVAL, attachments=[report_data_attachment(document)])
+
+    with structure(pdf) as opened:
+        root = opened.Root
+        with opened.open_metadata() as xmp:
+            assert xmp["pdfaid:part"] == "3"
+            assert xmp["pdfaid:conformance"] == "B"
+        [intent] = root.OutputIntents
+        assert intent.S == "/GTS_PDFA1"
+        assert "/DestOutputProfile" in intent
+        assert str(root.Lang) == "th"
+        assert "/StructTreeRoot" in root
+        # WeasyPrint 70 lists the attachment in /AF twice, from the name tree and the filespec.
+        [filespec] = {filespec.objgen: filespec for filespec in root.AF}.values()
+        assert filespec.AFRelationship == "/Data"
+        assert str(filespec.UF) == "report.json"
+        stream = filespec.EF.F
+        assert stream.Subtype == "/application/json"
+        assert json.loads(stream.read_bytes()) == report_document(demo_report)
+        assert list(opened.attachments) == ["report.json"]
