@@ -6,18 +6,20 @@ drawn in. Thai fonts reuse glyphs across characters: Sarabun draws ำ as nikhah
 inside ำ's cluster disappears with it). No post-processing of the finished PDF can repair that,
 because the knowledge that this า-glyph stood for ำ only exists while WeasyPrint draws the line.
 
-So the fix hooks the drawing: every (glyph, text) pair gets its own character code. The first
-text a glyph is drawn with keeps the glyph id as its code, as before; a later, different text
-gets a spare code above the font's glyphs, the font's CIDToGIDMap sends that code to the same
-glyph, and its ToUnicode CMap maps it to its own text. The page looks the same, the encoding
-stays Identity-H, and every extractor that honours ToUnicode (Poppler, pypdf, pdfminer, screen
-readers) gets the source text back. /ActualText spans were the other candidate, but pypdf and
-pdfminer.six ignore them; duplicating glyphs inside the subset font would touch the font itself.
+So the fix hooks the drawing: every distinct (glyph, text) pair a font draws gets its own
+character code, numbered 1, 2, 3… in drawing order. The font's CIDToGIDMap sends each code to
+its glyph, its ToUnicode CMap to its text, its W array to the glyph's width. The page looks the
+same, the encoding stays Identity-H, and every extractor that honours ToUnicode (Poppler, pypdf,
+pdfminer, screen readers) gets the source text back. Numbering densely, rather than keeping glyph
+ids as codes and adding spare ones, keeps the CIDToGIDMap a few hundred bytes long.
+/ActualText spans were the other candidate, but pypdf and pdfminer.six ignore them; duplicating
+glyphs inside the subset font would have meant rewriting the font itself.
 
 The hooks are two methods of WeasyPrint's PDF ``Stream`` and rely on how ``draw_first_line``
-uses ``font.to_unicode``; they are inert outside :func:`write_pdf`, so plain WeasyPrint
-rendering is unchanged. ``tests/test_pdf_text.py`` pins the WeasyPrint version and those
-internals, and a render fails loudly if the drawn glyphs stop matching what was recorded.
+uses ``font.to_unicode`` and how ``build_fonts_dictionary`` lays out a font's dictionaries; they
+are inert outside :func:`write_pdf`, so plain WeasyPrint rendering is unchanged.
+``tests/test_pdf_text.py`` pins the WeasyPrint version and those internals, and a render fails
+loudly (:class:`TextLayerError`) if the drawn glyphs stop matching what was recorded.
 """
 
 import json
@@ -40,9 +42,6 @@ PUBLIC = "pdf/ua-1"
 ARCHIVAL = "pdf/a-3b"
 TAGGED_VARIANTS = (PUBLIC, ARCHIVAL)
 
-# WeasyPrint numbers the codes of glyphs missing from a font (drawn as .notdef) up from the
-# font's glyph count; spare codes start this far above it, so that the two never meet.
-_MISSING_GLYPH_ROOM = 1024
 _GLYPH_GROUP = re.compile(rb"<([0-9a-f]+)>")
 
 
@@ -51,70 +50,63 @@ class TextLayerError(RuntimeError):
 
 
 class _GlyphTexts(dict):
-    """A font's ToUnicode table (glyph id → text) that also records every occurrence.
+    """A font's glyph id → text table for WeasyPrint, which also numbers the (glyph, text) pairs.
 
     WeasyPrint asks ``glyph_id not in font.to_unicode`` before it works out a glyph's text, so
-    answering "not in" makes it report the text of every occurrence, not just the first.
+    answering "not in" makes it report the text of every occurrence, not just the first. The
+    glyph ids stay keys of the dict because WeasyPrint subsets the font to them.
     """
 
     def __init__(self, layer: "_TextLayer", font, entries: dict):
         super().__init__(entries)
         self.layer = layer
         self.font = font
-        self.spare: dict[int, tuple[int, str]] = {}  # code → (glyph id, text)
-        self.codes: dict[tuple[int, str], int] = {}  # (glyph id, text) → code
+        self.codes: dict[tuple[int, str], int] = {}  # (glyph id, text) → character code
 
     def __contains__(self, glyph_id):
         return False
 
     def __setitem__(self, glyph_id: int, text: str):
-        known = self.get(glyph_id)
-        if known is None:
-            super().__setitem__(glyph_id, text)
-            code = glyph_id
-        elif known == text:
-            code = glyph_id
-        else:
-            code = self.codes.get((glyph_id, text)) or self._spare_code(glyph_id, text)
+        self.setdefault(glyph_id, text)
+        # Code 0 stays unused: an unmapped code falls back to CID 0, which must be .notdef.
+        code = self.codes.setdefault((glyph_id, text), len(self.codes) + 1)
+        if code > 0xFFFF:
+            raise TextLayerError(f"more than 65535 glyph texts in font {self.font.family}")
         self.layer.pending.append((glyph_id, code))
 
-    def _spare_code(self, glyph_id: int, text: str) -> int:
-        code = self.font.glyph_count + _MISSING_GLYPH_ROOM + len(self.spare)
-        if code > 0xFFFF:
-            raise TextLayerError(f"no spare character code left in font {self.font.family}")
-        self.spare[code] = (glyph_id, text)
-        self.codes[glyph_id, text] = code
-        return code
+    def declare(self, pdf: pydyf.PDF, font_dictionary: pydyf.Dictionary, widths: dict):
+        """Rewrite WeasyPrint's glyph-id-keyed font dictionaries for the numbered codes."""
+        if self.font.used_in_forms:
+            # Form fields are drawn by viewers with codes equal to glyph ids.
+            raise TextLayerError("fonts of PDF form fields keep WeasyPrint's text layer")
+        pairs = sorted((code, glyph_id, text) for (glyph_id, text), code in self.codes.items())
+        missing = set(self.font.missing.values())  # WeasyPrint's codes for .notdef glyphs
 
-    def declare(self, pdf: pydyf.PDF, font_dictionary: pydyf.Dictionary):
-        """Map the spare codes to their texts (ToUnicode), glyphs (CIDToGIDMap) and widths."""
-        font = self.font
-        missing = set(font.missing.values())
-        if missing and max(missing) >= min(self.spare):
-            raise TextLayerError(f"too many glyphs missing from font {font.family}")
-        to_unicode = pdf.objects[_number(font_dictionary["ToUnicode"])]
+        to_unicode = pdf.objects[_number(font_dictionary["ToUnicode"])].stream
+        start, end = to_unicode.index(b"endcodespacerange") + 1, to_unicode.index(b"endcmap")
         entries = [
-            f"<{code:04x}> <{text.encode('utf-16-be').hex()}>".encode()
-            for code, (_, text) in self.spare.items()
+            f"<{code:04x}> <{text.encode('utf-16-be').hex()}>".encode() for code, _, text in pairs
         ]
-        end = to_unicode.stream.index(b"endcmap")
-        to_unicode.stream[end:end] = _batches(entries, b"beginbfchar", b"endbfchar")
+        to_unicode[start:end] = _batches(entries, b"beginbfchar", b"endbfchar")
 
-        # Identity for the font's glyphs, .notdef for WeasyPrint's missing-glyph codes (which
-        # so need no Encoding CMap of their own any more), the drawn glyph for a spare code.
-        glyphs = [
-            self.spare[code][0] if code in self.spare else 0 if code in missing else code
-            for code in range(max(self.spare) + 1)
-        ]
+        glyphs = [0] + [0 if glyph_id in missing else glyph_id for _, glyph_id, _ in pairs]
         cid_to_gid = pydyf.Stream(
-            [b"".join(gid.to_bytes(2, "big") for gid in glyphs)], compress=to_unicode.compress
+            [b"".join(glyph_id.to_bytes(2, "big") for glyph_id in glyphs)], compress=True
         )
         pdf.add_object(cid_to_gid)
-        font_dictionary["Encoding"] = "/Identity-H"
         cid_font = pdf.objects[_number(font_dictionary["DescendantFonts"][0])]
         cid_font["CIDToGIDMap"] = cid_to_gid.reference
-        for code, (glyph_id, _) in self.spare.items():
-            cid_font["W"].extend((code, pydyf.Array([font.widths[glyph_id]])))
+        cid_font["W"] = pydyf.Array([1, pydyf.Array(widths[glyph_id] for _, glyph_id, _ in pairs)])
+        # Missing glyphs need no Encoding CMap of their own any more: the map sends them to 0.
+        font_dictionary["Encoding"] = "/Identity-H"
+        descriptor = pdf.objects[_number(cid_font["FontDescriptor"])]
+        if "CIDSet" in descriptor:  # PDF 1.4 (PDF/A-1): one bit per CID present
+            cid_set = pdf.objects[_number(descriptor["CIDSet"])]
+            cid_set.stream = [
+                int("1" * len(glyphs) + "0" * (-len(glyphs) % 8), 2).to_bytes(
+                    ceil(len(glyphs) / 8), "big"
+                )
+            ]
 
 
 class _TextLayer:
@@ -147,14 +139,17 @@ class _TextLayer:
         return _GLYPH_GROUP.sub(group, text)
 
     def finish(self, document, pdf: pydyf.PDF):
-        """WeasyPrint's finisher: declare each font's spare codes in its PDF dictionaries."""
+        """WeasyPrint's finisher: give each font's PDF dictionaries the numbered codes."""
         if self.pending:
             raise TextLayerError(f"{len(self.pending)} drawn glyphs were never written")
-        by_name = {table.font.name: table for table in self.tables.values() if table.spare}
+        by_name = {table.font.name: table for table in self.tables.values()}
+        widths = {table.font.hash: {} for table in self.tables.values()}
+        for font in document.fonts.values():
+            widths.get(font.hash, {}).update(font.widths)
         for pdf_object in tuple(pdf.objects):
             table = isinstance(pdf_object, dict) and by_name.get(pdf_object.get("BaseFont"))
-            if table and pdf_object.get("Subtype") == "/Type0":
-                table.declare(pdf, pdf_object)
+            if table and table.codes and pdf_object.get("Subtype") == "/Type0":
+                table.declare(pdf, pdf_object, widths[table.font.hash])
 
 
 _layer: ContextVar[_TextLayer | None] = ContextVar("pdf_text_layer", default=None)

@@ -66,7 +66,10 @@ def test_weasyprint_is_the_version_whose_internals_the_text_layer_hooks():
     assert "font_dictionary['DescendantFonts'] = pydyf.Array([subfont_dictionary.reference])" in (
         building
     )
-    assert "next_unused_glyph_id = self.glyph_count + len(self.missing)" in building
+    assert "b'endcodespacerange'], compress=compress)" in building
+    assert "'W': pdf_widths," in building
+    assert "'FontDescriptor': font_descriptor.reference," in building
+    assert "font_descriptor['CIDSet'] = stream.reference" in building
     assert Stream.add_font.__name__ == "_add_font_hook"
     assert Stream.show_text.__name__ == "_show_text_hook"
 
