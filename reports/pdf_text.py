@@ -62,17 +62,22 @@ class _GlyphTexts(dict):
         self.layer = layer
         self.font = font
         self.codes: dict[tuple[int, str], int] = {}  # (glyph id, text) → character code
+        self.hexes: dict[tuple[int, str], tuple[bytes, bytes]] = {}  # … → both as TJ hex
 
     def __contains__(self, glyph_id):
         return False
 
     def __setitem__(self, glyph_id: int, text: str):
         self.setdefault(glyph_id, text)
-        # Code 0 stays unused: an unmapped code falls back to CID 0, which must be .notdef.
-        code = self.codes.setdefault((glyph_id, text), len(self.codes) + 1)
-        if code > 0xFFFF:
-            raise TextLayerError(f"more than 65535 glyph texts in font {self.font.family}")
-        self.layer.pending.append((glyph_id, code))
+        key = (glyph_id, text)
+        hexes = self.hexes.get(key)
+        if hexes is None:
+            # Code 0 stays unused: an unmapped code falls back to CID 0, which must be .notdef.
+            code = self.codes[key] = len(self.codes) + 1
+            if code > 0xFFFF:
+                raise TextLayerError(f"more than 65535 glyph texts in font {self.font.family}")
+            hexes = self.hexes[key] = (b"%04x" % glyph_id, b"%04x" % code)
+        self.layer.pending.append(hexes)
 
     def declare(self, pdf: pydyf.PDF, font_dictionary: pydyf.Dictionary, widths: dict):
         """Rewrite WeasyPrint's glyph-id-keyed font dictionaries for the numbered codes."""
@@ -114,7 +119,8 @@ class _TextLayer:
 
     def __init__(self):
         self.tables: dict[str, _GlyphTexts] = {}  # by WeasyPrint's font hash
-        self.pending: deque[tuple[int, int]] = deque()  # (glyph id, code), in drawing order
+        # (glyph id, code) of each glyph drawn, in TJ hex, until the stream writes it
+        self.pending: deque[tuple[bytes, bytes]] = deque()
 
     def table_for(self, font) -> _GlyphTexts:
         # Fonts with one hash share one PDF font resource, so they share one table too.
@@ -123,20 +129,22 @@ class _TextLayer:
         return self.tables[font.hash]
 
     def recode(self, text: bytes) -> bytes:
-        """The glyph groups of a TJ array, with each occurrence's code in place of its glyph."""
-
-        def group(match: re.Match) -> bytes:
-            hexes = match.group(1)
-            codes = []
-            for start in range(0, len(hexes), 4):
-                drawn = int(hexes[start : start + 4], 16)
-                glyph_id, code = self.pending.popleft()
-                if drawn != glyph_id:
-                    raise TextLayerError(f"glyph {drawn:04x} drawn, {glyph_id:04x} recorded")
-                codes.append(f"{code:04x}")
-            return b"<" + "".join(codes).encode() + b">"
-
-        return _GLYPH_GROUP.sub(group, text)
+        """A TJ array with each glyph's code in place of its glyph id."""
+        parts = _GLYPH_GROUP.split(text)  # text, glyph hex, text, glyph hex, …, text
+        drawn = b"".join(parts[1::2])
+        if len(drawn) // 4 > len(self.pending):
+            raise TextLayerError(f"glyphs {drawn.decode()} drawn, fewer recorded")
+        recorded = [self.pending.popleft() for _ in range(len(drawn) // 4)]
+        expected = b"".join(glyph for glyph, _ in recorded)
+        if drawn != expected:
+            raise TextLayerError(f"glyphs {drawn.decode()} drawn, {expected.decode()} recorded")
+        codes = b"".join(code for _, code in recorded)
+        start = 0
+        for index in range(1, len(parts), 2):
+            end = start + len(parts[index])
+            parts[index] = b"<" + codes[start:end] + b">"
+            start = end
+        return b"".join(parts)
 
     def finish(self, document, pdf: pydyf.PDF):
         """WeasyPrint's finisher: give each font's PDF dictionaries the numbered codes."""

@@ -169,9 +169,11 @@ def test_it_refuses_a_tagged_pdf_without_title_or_language():
 
 def test_it_fails_loudly_when_drawn_glyphs_do_not_match_the_recorded_ones():
     layer = pdf_text._TextLayer()
-    layer.pending.extend([(0x01E8, 0x0A00)])
+    layer.pending.extend([(b"01e8", b"0001")])
 
-    with pytest.raises(TextLayerError, match="glyph 01b0 drawn, 01e8 recorded"):
+    with pytest.raises(TextLayerError, match="glyphs 01b0 drawn, 01e8 recorded"):
+        layer.recode(b"<01b0>")
+    with pytest.raises(TextLayerError, match="glyphs 01b0 drawn, fewer recorded"):
         layer.recode(b"<01b0>")
 
 
