@@ -31,6 +31,7 @@ from math import ceil
 
 import pydyf
 import weasyprint
+from django.utils.translation import gettext
 from weasyprint.pdf.stream import Stream
 
 # The version whose internals the hooks below were written against and tested with.
@@ -38,9 +39,10 @@ WEASYPRINT_VERSION = "70.0"
 
 # The public download is tagged for screen readers (PDF/UA-1); the archival copy is PDF/A-3b
 # with the report's data attached. WeasyPrint writes one variant per file, so there are two.
+# (PDF 1.4 variants such as PDF/A-1 would need a CIDSet rewritten for the new codes.)
 PUBLIC = "pdf/ua-1"
 ARCHIVAL = "pdf/a-3b"
-TAGGED_VARIANTS = (PUBLIC, ARCHIVAL)
+VARIANTS = (None, PUBLIC, ARCHIVAL)
 
 _GLYPH_GROUP = re.compile(rb"<([0-9a-f]+)>")
 
@@ -104,14 +106,6 @@ class _GlyphTexts(dict):
         cid_font["W"] = pydyf.Array([1, pydyf.Array(widths[glyph_id] for _, glyph_id, _ in pairs)])
         # Missing glyphs need no Encoding CMap of their own any more: the map sends them to 0.
         font_dictionary["Encoding"] = "/Identity-H"
-        descriptor = pdf.objects[_number(cid_font["FontDescriptor"])]
-        if "CIDSet" in descriptor:  # PDF 1.4 (PDF/A-1): one bit per CID present
-            cid_set = pdf.objects[_number(descriptor["CIDSet"])]
-            cid_set.stream = [
-                int("1" * len(glyphs) + "0" * (-len(glyphs) % 8), 2).to_bytes(
-                    ceil(len(glyphs) / 8), "big"
-                )
-            ]
 
 
 class _TextLayer:
@@ -205,15 +199,18 @@ def write_pdf(
     stylesheets: Iterable[weasyprint.CSS] = (),
     font_config=None,
 ) -> bytes:
-    """``html`` as PDF bytes with an exact text layer, in a WeasyPrint ``pdf_variant``.
+    """``html`` as PDF bytes with an exact text layer: tagged PDF/UA-1 (:data:`PUBLIC`), tagged
+    PDF/A-3b (:data:`ARCHIVAL`) or, with ``variant=None``, a plain untagged PDF.
 
-    The tagged variants (:data:`PUBLIC`, :data:`ARCHIVAL`) need the document's title and
-    language (``<title>``, ``<html lang="th">``): a screen reader announces the one and picks its
-    voice by the other, so a document without them is refused rather than written untagged.
+    The tagged variants need the document's title and language (``<title>``, ``<html
+    lang="th">``): a screen reader announces the one and picks its voice by the other, so a
+    document without them is refused rather than written incomplete.
     """
+    if variant not in VARIANTS:
+        raise ValueError(f"unsupported PDF variant {variant!r}")
     options = {
         "pdf_variant": variant,
-        "pdf_tags": variant in TAGGED_VARIANTS,
+        "pdf_tags": variant is not None,
         "attachments": list(attachments),
         "stylesheets": list(stylesheets),
     }
@@ -221,20 +218,20 @@ def write_pdf(
     token = _layer.set(layer)
     try:
         document = html.render(font_config=font_config, **options)
-        if variant in TAGGED_VARIANTS and not (document.metadata.title and document.metadata.lang):
+        if variant and not (document.metadata.title and document.metadata.lang):
             raise ValueError("a tagged PDF needs the document's <title> and <html lang>")
         return document.write_pdf(finisher=layer.finish, **options)
     finally:
         _layer.reset(token)
 
 
-def report_data_attachment(document: dict, *, name: str = "report.json") -> weasyprint.Attachment:
-    """The report's open data (``measures.document.report_document``) as a PDF/A-3 associated
-    file, so that the archived PDF carries the data it was printed from."""
-    data = json.dumps(document, ensure_ascii=False, indent=2)
+def report_data_attachment(document: dict) -> weasyprint.Attachment:
+    """The report's open data (``measures.document.report_document``) as an associated file of
+    the archival PDF, so that the archived PDF carries the data it was printed from. An
+    Attachment can be written once: make one per PDF."""
     return weasyprint.Attachment(
-        string=data,
-        name=name,
-        description="Report data (JSON)",
+        string=json.dumps(document, ensure_ascii=False, indent=2),
+        name=f"ita-{document['agency']['slug']}-{document['fiscal_year']}.json",
+        description=gettext("Report data (JSON)"),
         relationship="Data",
     )

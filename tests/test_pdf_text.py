@@ -7,6 +7,7 @@ import pikepdf
 import pydyf
 import pytest
 import weasyprint
+from django.utils import translation
 from pypdf import PdfReader
 from weasyprint.draw.text import draw_first_line
 from weasyprint.pdf import fonts as weasyprint_fonts
@@ -15,7 +16,14 @@ from weasyprint.pdf.stream import Stream
 from measures.document import report_document
 from measures.thai import thai_digits
 from reports import pdf_text
-from reports.pdf_text import ARCHIVAL, PUBLIC, TextLayerError, report_data_attachment, write_pdf
+from reports.pdf_text import (
+    ARCHIVAL,
+    PUBLIC,
+    VARIANTS,
+    TextLayerError,
+    report_data_attachment,
+    write_pdf,
+)
 from tests.pdf_samples import (
     PHRASE,
     PHRASE_AS_WEASYPRINT_EXTRACTS_IT,
@@ -26,7 +34,6 @@ from tests.pdf_samples import (
     torture_text,
 )
 
-VARIANTS = [None, PUBLIC, ARCHIVAL]
 TORTURE = torture_text()
 
 
@@ -69,7 +76,6 @@ def test_weasyprint_is_the_version_whose_internals_the_text_layer_hooks():
     assert "b'endcodespacerange'], compress=compress)" in building
     assert "'W': pdf_widths," in building
     assert "'FontDescriptor': font_descriptor.reference," in building
-    assert "font_descriptor['CIDSet'] = stream.reference" in building
     assert Stream.add_font.__name__ == "_add_font_hook"
     assert Stream.show_text.__name__ == "_show_text_hook"
 
@@ -158,6 +164,11 @@ def test_its_pages_look_exactly_like_plain_weasyprints(tmp_path):
         images.append((tmp_path / f"{name}.png").read_bytes())
 
     assert images[0] == images[1]
+
+
+def test_it_refuses_a_variant_whose_font_tables_it_does_not_rewrite():
+    with pytest.raises(ValueError, match="unsupported PDF variant 'pdf/a-1b'"):
+        write_pdf(weasyprint.HTML(string=html_page(PHRASE)), variant="pdf/a-1b")
 
 
 def test_it_refuses_a_tagged_pdf_without_title_or_language():
@@ -278,7 +289,10 @@ def test_the_archival_pdf_is_pdfa3b_and_carries_the_reports_open_data(demo_repor
     document = report_document(demo_report)
     html = weasyprint.HTML(string=report_records_html(document))
 
-    pdf = write_pdf(html, variant=ARCHIVAL, attachments=[report_data_attachment(document)])
+    with translation.override("th"):
+        attachment = report_data_attachment(document)
+
+    pdf = write_pdf(html, variant=ARCHIVAL, attachments=[attachment])
 
     with structure(pdf) as opened:
         root = opened.Root
@@ -293,8 +307,9 @@ def test_the_archival_pdf_is_pdfa3b_and_carries_the_reports_open_data(demo_repor
         # WeasyPrint 70 lists the attachment in /AF twice, from the name tree and the filespec.
         [filespec] = {filespec.objgen: filespec for filespec in root.AF}.values()
         assert filespec.AFRelationship == "/Data"
-        assert str(filespec.UF) == "report.json"
+        assert str(filespec.UF) == "ita-mueang-phalai-2568.json"
+        assert str(filespec.Desc) == "ข้อมูลรายงาน (JSON)"
         stream = filespec.EF.F
         assert stream.Subtype == "/application/json"
         assert json.loads(stream.read_bytes()) == report_document(demo_report)
-        assert list(opened.attachments) == ["report.json"]
+        assert list(opened.attachments) == ["ita-mueang-phalai-2568.json"]
