@@ -22,17 +22,22 @@ are inert outside :func:`write_pdf`, so plain WeasyPrint rendering is unchanged.
 loudly (:class:`TextLayerError`) if the drawn glyphs stop matching what was recorded.
 """
 
+import itertools
 import json
 import re
+import unicodedata
 from collections import deque
 from collections.abc import Iterable
 from contextvars import ContextVar
 from math import ceil
+from typing import NamedTuple
 
 import pydyf
 import weasyprint
 from django.utils.translation import gettext
+from weasyprint.draw import text as weasyprint_text
 from weasyprint.pdf.stream import Stream
+from weasyprint.text.ffi import ffi, pango
 
 # The version whose internals the hooks below were written against and tested with.
 WEASYPRINT_VERSION = "70.0"
@@ -51,6 +56,23 @@ class TextLayerError(RuntimeError):
     """WeasyPrint drew glyphs differently from what this module was written for."""
 
 
+class _Glyph(NamedTuple):
+    """A glyph as drawn: its id and code as TJ hex, its text, whether it extends the cluster
+    of the glyph before it, whether the font moved it off its pen position."""
+
+    glyph: bytes
+    code: bytes
+    text: str
+    continues: bool
+    displaced: bool
+
+
+def _continues_cluster(text: str) -> bool:
+    # WeasyPrint gives all but the last glyph of a multi-glyph cluster an empty text; ำ is a
+    # spacing mark that grapheme clusters still attach to the consonant before it.
+    return not text or unicodedata.category(text[0]) in ("Mn", "Me") or text[0] == "\u0e33"
+
+
 class _GlyphTexts(dict):
     """A font's glyph id → text table for WeasyPrint, which also numbers the (glyph, text) pairs.
 
@@ -64,22 +86,26 @@ class _GlyphTexts(dict):
         self.layer = layer
         self.font = font
         self.codes: dict[tuple[int, str], int] = {}  # (glyph id, text) → character code
-        self.hexes: dict[tuple[int, str], tuple[bytes, bytes]] = {}  # … → both as TJ hex
+        self.records: dict[tuple[int, str, bool], _Glyph] = {}
 
     def __contains__(self, glyph_id):
         return False
 
     def __setitem__(self, glyph_id: int, text: str):
         self.setdefault(glyph_id, text)
-        key = (glyph_id, text)
-        hexes = self.hexes.get(key)
-        if hexes is None:
-            # Code 0 stays unused: an unmapped code falls back to CID 0, which must be .notdef.
-            code = self.codes[key] = len(self.codes) + 1
-            if code > 0xFFFF:
-                raise TextLayerError(f"more than 65535 glyph texts in font {self.font.family}")
-            hexes = self.hexes[key] = (b"%04x" % glyph_id, b"%04x" % code)
-        self.layer.pending.append(hexes)
+        displaced = self.layer.displaced.popleft() if self.layer.displaced else False
+        record = self.records.get((glyph_id, text, displaced))
+        if record is None:
+            code = self.codes.get((glyph_id, text))
+            if code is None:
+                # Code 0 stays unused: an unmapped code falls back to CID 0, i.e. .notdef.
+                code = self.codes[glyph_id, text] = len(self.codes) + 1
+                if code > 0xFFFF:
+                    raise TextLayerError(f"over 65535 glyph texts in font {self.font.family}")
+            record = self.records[glyph_id, text, displaced] = _Glyph(
+                b"%04x" % glyph_id, b"%04x" % code, text, _continues_cluster(text), displaced
+            )
+        self.layer.pending.append(record)
 
     def declare(self, pdf: pydyf.PDF, font_dictionary: pydyf.Dictionary, widths: dict):
         """Rewrite WeasyPrint's glyph-id-keyed font dictionaries for the numbered codes."""
@@ -109,12 +135,14 @@ class _GlyphTexts(dict):
 
 
 class _TextLayer:
-    """The state of one render: each font's table, and the glyphs drawn but not yet written."""
+    """The state of one render: each font's table, the glyphs drawn but not yet written, and the
+    /ActualText span of a cluster whose glyphs are being written in more than one TJ."""
 
     def __init__(self):
         self.tables: dict[str, _GlyphTexts] = {}  # by WeasyPrint's font hash
-        # (glyph id, code) of each glyph drawn, in TJ hex, until the stream writes it
-        self.pending: deque[tuple[bytes, bytes]] = deque()
+        self.pending: deque[_Glyph] = deque()
+        self.displaced: deque[bool] = deque()  # for the glyphs of the line being drawn
+        self.span: tuple[list, int, list[str]] | None = None  # (stream list, BDC index, texts)
 
     def table_for(self, font) -> _GlyphTexts:
         # Fonts with one hash share one PDF font resource, so they share one table too.
@@ -122,28 +150,79 @@ class _TextLayer:
             self.tables[font.hash] = _GlyphTexts(self, font, font.to_unicode)
         return self.tables[font.hash]
 
-    def recode(self, text: bytes) -> bytes:
-        """A TJ array with each glyph's code in place of its glyph id."""
+    def show_text(self, stream, text: bytes):
+        """Write a TJ array with each glyph's code in place of its glyph id.
+
+        WeasyPrint writes a mark it raises or lowers (a tone mark over an upper vowel, in
+        Sarabun Bold even the vowel) in a TJ array of its own, after its consonant's array. Text
+        extractors that rebuild lines from glyph positions, such as pdftotext's default mode,
+        then read the mark as a separate word and put it after the next letter ("วิธี" →
+        "วิธดี"). A cluster written across arrays is therefore wrapped in a marked-content span
+        whose /ActualText is the cluster's text, as Chromium does; extractors that read
+        ToUnicode in content order (pypdf, pdfminer, pdftotext -raw) need no span and ignore it.
+        """
         parts = _GLYPH_GROUP.split(text)  # text, glyph hex, text, glyph hex, …, text
         drawn = b"".join(parts[1::2])
-        if len(drawn) // 4 > len(self.pending):
+        count = len(drawn) // 4
+        if count > len(self.pending):
             raise TextLayerError(f"glyphs {drawn.decode()} drawn, fewer recorded")
-        recorded = [self.pending.popleft() for _ in range(len(drawn) // 4)]
-        expected = b"".join(glyph for glyph, _ in recorded)
+        glyphs = [self.pending.popleft() for _ in range(count)]
+        expected = b"".join(glyph.glyph for glyph in glyphs)
         if drawn != expected:
             raise TextLayerError(f"glyphs {drawn.decode()} drawn, {expected.decode()} recorded")
-        codes = b"".join(code for _, code in recorded)
-        start = 0
-        for index in range(1, len(parts), 2):
-            end = start + len(parts[index])
-            parts[index] = b"<" + codes[start:end] + b">"
+        if not count:
+            _show_text(stream, text)
+            return
+
+        # Where the array is cut: the end of the open span, the start and end of new ones.
+        events: list[tuple[int, str]] = []
+        start = next((i for i, glyph in enumerate(glyphs) if not glyph.continues), count)
+        if self.span is not None:
+            self.span[2].extend(glyph.text for glyph in glyphs[:start])
+            if start < count:
+                events.append((start, "close"))
+        while start < count:
+            end = next((i for i in range(start + 1, count) if not glyphs[i].continues), count)
+            crossing = end == count and self.pending and self.pending[0].continues
+            if crossing or (end - start > 1 and any(g.displaced for g in glyphs[start:end])):
+                events.append((start, "open"))
+                if not crossing:
+                    events.append((end, "close"))
             start = end
-        return b"".join(parts)
+        codes = [glyph.code for glyph in glyphs]
+        if not events:
+            _show_text(stream, _replace_glyphs(parts, b"".join(codes)))
+            return
+
+        cuts = sorted({0, count, *(index for index, _ in events)})
+        for cut, array in zip(cuts, _split_tj(parts, codes, cuts), strict=False):
+            for index, event in events:
+                if index != cut:
+                    continue
+                if event == "close":
+                    self.close_span()
+                else:
+                    stream.stream.append(b"")  # the BDC, written once the span's text is known
+                    self.span = (stream.stream, len(stream.stream) - 1, [])
+                    cluster = itertools.takewhile(lambda glyph: glyph.continues, glyphs[cut + 1 :])
+                    self.span[2].extend([glyphs[cut].text, *(glyph.text for glyph in cluster)])
+            if array:
+                _show_text(stream, array)
+
+    def close_span(self):
+        """End the open /ActualText span, if any, and write its text into its BDC."""
+        if self.span is None:
+            return
+        operators, index, texts = self.span
+        actual_text = ("\ufeff" + "".join(texts)).encode("utf-16-be").hex().encode()
+        operators[index] = b"/Span <</ActualText <" + actual_text + b">>> BDC"
+        operators.append(b"EMC")
+        self.span = None
 
     def finish(self, document, pdf: pydyf.PDF):
         """WeasyPrint's finisher: give each font's PDF dictionaries the numbered codes."""
-        if self.pending:
-            raise TextLayerError(f"{len(self.pending)} drawn glyphs were never written")
+        if self.pending or self.span:
+            raise TextLayerError("glyphs drawn but never written, or a cluster never ended")
         by_name = {table.font.name: table for table in self.tables.values()}
         widths = {table.font.hash: {} for table in self.tables.values()}
         for font in document.fonts.values():
@@ -157,6 +236,7 @@ class _TextLayer:
 _layer: ContextVar[_TextLayer | None] = ContextVar("pdf_text_layer", default=None)
 _add_font = Stream.add_font
 _show_text = Stream.show_text
+_draw_first_line = weasyprint_text.draw_first_line
 
 
 def _add_font_hook(stream, pango_font):
@@ -170,12 +250,72 @@ def _add_font_hook(stream, pango_font):
 def _show_text_hook(stream, text):
     layer = _layer.get()
     if layer is not None and layer.pending:
-        text = layer.recode(text if isinstance(text, bytes) else text.encode())
-    _show_text(stream, text)
+        layer.show_text(stream, text if isinstance(text, bytes) else text.encode())
+    else:
+        _show_text(stream, text)
+
+
+def _draw_first_line_hook(stream, textbox, text_overflow, block_ellipsis, matrix):
+    layer = _layer.get()
+    if layer is not None and text_overflow != "ellipsis" and block_ellipsis == "none":
+        # An ellipsis makes WeasyPrint lay the line out again; its glyphs get no flags.
+        layer.displaced.extend(_displacements(textbox))
+    try:
+        return _draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix)
+    finally:
+        if layer is not None:  # a span never outlives its line, nor the line's tags
+            layer.displaced.clear()
+            layer.close_span()
+
+
+def _displacements(textbox) -> list[bool]:
+    """Whether each glyph ``draw_first_line`` will draw is moved off its pen position."""
+    layout = textbox.pango_layout
+    pango.pango_layout_set_single_paragraph_mode(layout.layout, True)  # as draw_first_line does
+    flags = []
+    run = layout.get_first_line()[0].runs[0]
+    while run != ffi.NULL:
+        glyphs = run.data.glyphs
+        flags += [
+            bool(info.geometry.x_offset or info.geometry.y_offset)
+            for info in glyphs.glyphs[0 : glyphs.num_glyphs]
+            if info.glyph != pango.PANGO_GLYPH_EMPTY
+        ]
+        run = run.next
+    return flags
 
 
 Stream.add_font = _add_font_hook
 Stream.show_text = _show_text_hook
+weasyprint_text.draw_first_line = _draw_first_line_hook
+
+
+def _replace_glyphs(parts: list[bytes], codes: bytes) -> bytes:
+    """The split TJ array ``parts`` joined again, with ``codes`` in the glyph groups."""
+    parts = parts.copy()
+    start = 0
+    for index in range(1, len(parts), 2):
+        end = start + len(parts[index])
+        parts[index] = b"<" + codes[start:end] + b">"
+        start = end
+    return b"".join(parts)
+
+
+def _split_tj(parts: list[bytes], codes: list[bytes], cuts: list[int]) -> list[bytes]:
+    """The split TJ array ``parts`` as one array per stretch of glyphs between ``cuts``, with
+    ``codes`` in place of the glyphs; spacing after a glyph stays with that glyph."""
+    arrays = [[] for _ in cuts[:-1]]
+    stretch = glyph = 0
+    for index, part in enumerate(parts):
+        if index % 2 == 0:
+            arrays[stretch].append(part)
+            continue
+        for _ in range(len(part) // 4):
+            while glyph >= cuts[stretch + 1]:
+                stretch += 1
+            arrays[stretch].append(b"<" + codes[glyph] + b">")
+            glyph += 1
+    return [b"".join(array) for array in arrays]
 
 
 def _number(reference: bytes) -> int:
