@@ -9,17 +9,24 @@ because the knowledge that this า-glyph stood for ำ only exists while WeasyP
 So the fix hooks the drawing: every distinct (glyph, text) pair a font draws gets its own
 character code, numbered 1, 2, 3… in drawing order. The font's CIDToGIDMap sends each code to
 its glyph, its ToUnicode CMap to its text, its W array to the glyph's width. The page looks the
-same, the encoding stays Identity-H, and every extractor that honours ToUnicode (Poppler, pypdf,
-pdfminer, screen readers) gets the source text back. Numbering densely, rather than keeping glyph
-ids as codes and adding spare ones, keeps the CIDToGIDMap a few hundred bytes long.
-/ActualText spans were the other candidate, but pypdf and pdfminer.six ignore them; duplicating
-glyphs inside the subset font would have meant rewriting the font itself.
+same, the encoding stays Identity-H, and every extractor that reads ToUnicode in content order
+(pypdf, pdfminer, pdftotext -raw, screen readers) gets the source text back. Numbering densely,
+rather than keeping glyph ids as codes and adding spare ones, keeps the CIDToGIDMap a few
+hundred bytes long. Duplicating glyphs inside the subset font was the other way to get distinct
+codes, but would have meant rewriting the font itself.
 
-The hooks are two methods of WeasyPrint's PDF ``Stream`` and rely on how ``draw_first_line``
-uses ``font.to_unicode`` and how ``build_fonts_dictionary`` lays out a font's dictionaries; they
-are inert outside :func:`write_pdf`, so plain WeasyPrint rendering is unchanged.
-``tests/test_pdf_text.py`` pins the WeasyPrint version and those internals, and a render fails
-loudly (:class:`TextLayerError`) if the drawn glyphs stop matching what was recorded.
+ToUnicode alone is not enough for readers that rebuild lines from glyph positions (PDF viewers
+selecting text, pdftotext's default mode): Sarabun moves some marks forward or up, and such a
+reader files the mark after the next letter ("วิธี" → "วิธดี"). A cluster with such a glyph
+is therefore also wrapped in a marked-content span whose /ActualText is the cluster's text, as
+Chromium does. /ActualText alone would not do either: pypdf and pdfminer.six ignore it.
+
+The hooks wrap two methods of WeasyPrint's PDF ``Stream`` and its ``draw_first_line``. They
+rely on how ``draw_first_line`` fills ``font.to_unicode`` and writes glyphs, and on how
+``build_fonts_dictionary`` lays out a font's dictionaries; they are inert outside
+:func:`write_pdf`, so plain WeasyPrint rendering is unchanged. ``tests/test_pdf_text.py`` pins
+the WeasyPrint version and those internals, and a render fails loudly (:class:`TextLayerError`)
+if the drawn glyphs stop matching what was recorded.
 """
 
 import itertools
@@ -58,7 +65,7 @@ class TextLayerError(RuntimeError):
 
 class _Glyph(NamedTuple):
     """A glyph as drawn: its id and code as TJ hex, its text, whether it extends the cluster
-    of the glyph before it, whether the font moved it off its pen position."""
+    of the glyph before it, whether it is displaced (see :func:`_displacements`)."""
 
     glyph: bytes
     code: bytes
@@ -136,7 +143,7 @@ class _GlyphTexts(dict):
 
 class _TextLayer:
     """The state of one render: each font's table, the glyphs drawn but not yet written, and the
-    /ActualText span of a cluster whose glyphs are being written in more than one TJ."""
+    /ActualText span being written, if any."""
 
     def __init__(self):
         self.tables: dict[str, _GlyphTexts] = {}  # by WeasyPrint's font hash
@@ -151,16 +158,10 @@ class _TextLayer:
         return self.tables[font.hash]
 
     def show_text(self, stream, text: bytes):
-        """Write a TJ array with each glyph's code in place of its glyph id.
-
-        WeasyPrint writes a mark it raises or lowers (a tone mark over an upper vowel, in
-        Sarabun Bold even the vowel) in a TJ array of its own, after its consonant's array. Text
-        extractors that rebuild lines from glyph positions, such as pdftotext's default mode,
-        then read the mark as a separate word and put it after the next letter ("วิธี" →
-        "วิธดี"). A cluster written across arrays is therefore wrapped in a marked-content span
-        whose /ActualText is the cluster's text, as Chromium does; extractors that read
-        ToUnicode in content order (pypdf, pdfminer, pdftotext -raw) need no span and ignore it.
-        """
+        """Write a TJ array with each glyph's code in place of its glyph id, cut around the
+        clusters that need an /ActualText span: those with a displaced glyph, and those whose
+        glyphs WeasyPrint writes across arrays (it gives a raised or lowered mark a TJ array of
+        its own), whose span stays open until the cluster ends."""
         parts = _GLYPH_GROUP.split(text)  # text, glyph hex, text, glyph hex, …, text
         drawn = b"".join(parts[1::2])
         count = len(drawn) // 4
@@ -269,7 +270,11 @@ def _draw_first_line_hook(stream, textbox, text_overflow, block_ellipsis, matrix
 
 
 def _displacements(textbox) -> list[bool]:
-    """Whether each glyph ``draw_first_line`` will draw is moved off its pen position."""
+    """Whether each glyph ``draw_first_line`` will draw is moved forward or up or down.
+
+    Readers that rebuild lines file a glyph by its origin: a mark moved back over its
+    consonant stays in place, one moved forward lands after the next letter, and one raised or
+    lowered is taken for a word of another line."""
     layout = textbox.pango_layout
     pango.pango_layout_set_single_paragraph_mode(layout.layout, True)  # as draw_first_line does
     flags = []
@@ -277,7 +282,7 @@ def _displacements(textbox) -> list[bool]:
     while run != ffi.NULL:
         glyphs = run.data.glyphs
         flags += [
-            bool(info.geometry.x_offset or info.geometry.y_offset)
+            info.geometry.x_offset > 0 or info.geometry.y_offset != 0
             for info in glyphs.glyphs[0 : glyphs.num_glyphs]
             if info.glyph != pango.PANGO_GLYPH_EMPTY
         ]
