@@ -175,6 +175,12 @@ class _TextLayer:
             _show_text(stream, text)
             return
 
+        codes = [glyph.code for glyph in glyphs]
+        crossing = self.pending and self.pending[0].continues
+        if self.span is None and not crossing and not any(g.displaced for g in glyphs):
+            _show_text(stream, _replace_glyphs(parts, b"".join(codes)))
+            return
+
         # Where the array is cut: the end of the open span, the start and end of new ones.
         events: list[tuple[int, str]] = []
         start = next((i for i, glyph in enumerate(glyphs) if not glyph.continues), count)
@@ -184,13 +190,12 @@ class _TextLayer:
                 events.append((start, "close"))
         while start < count:
             end = next((i for i in range(start + 1, count) if not glyphs[i].continues), count)
-            crossing = end == count and self.pending and self.pending[0].continues
-            if crossing or (end - start > 1 and any(g.displaced for g in glyphs[start:end])):
+            last = end == count and crossing
+            if last or (end - start > 1 and any(g.displaced for g in glyphs[start:end])):
                 events.append((start, "open"))
-                if not crossing:
+                if not last:
                     events.append((end, "close"))
             start = end
-        codes = [glyph.code for glyph in glyphs]
         if not events:
             _show_text(stream, _replace_glyphs(parts, b"".join(codes)))
             return
