@@ -4,6 +4,7 @@ from html import escape
 
 from django.contrib.staticfiles import finders
 
+from measures.report_text import HEADERS
 from measures.thai import format_period, thai_digits
 
 CONSONANTS = [chr(code) for code in range(0x0E01, 0x0E2F) if chr(code) not in "ฤฦ"]
@@ -58,16 +59,6 @@ th, td {{ border: 1px solid #000; padding: 2pt; vertical-align: top; text-align:
 </style></head><body>{body}</body></html>"""
 
 
-REPORT_HEADERS = (
-    "มาตรการ โครงการ หรือกิจกรรม",
-    "วิธีดำเนินการ",
-    "ระยะเวลาดำเนินการ",
-    "ผู้รับผิดชอบ",
-    "ผลการดำเนินการ",
-    "ผลลัพธ์หรือความสำเร็จของการดำเนินการ",
-)
-
-
 def report_rows(document: dict) -> list[list[str]]:
     """The report's table as cell texts, one row per measure (numbers in Thai digits)."""
 
@@ -104,7 +95,7 @@ def report_html(document: dict, *, repeat: int = 1) -> str:
     """The report as printed: title, agency, introduction, the six-column table with its header
     row repeated on every page, and a Thai page-number footer; ``repeat`` prints the measures
     that many times over (for ~100-measure benchmarks)."""
-    head = "".join(f"<th>{escape(header)}</th>" for header in REPORT_HEADERS)
+    head = "".join(f"<th>{escape(header)}</th>" for header in HEADERS)
     rows = "".join(
         "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>"
         for row in report_rows(document) * repeat
@@ -122,7 +113,7 @@ def report_records_html(document: dict) -> str:
         "<table>"
         + "".join(
             f"<tr><th>{escape(header)}</th><td>{escape(cell)}</td></tr>"
-            for header, cell in zip(REPORT_HEADERS, row, strict=True)
+            for header, cell in zip(HEADERS, row, strict=True)
         )
         + "</table>"
         for row in report_rows(document)
@@ -138,7 +129,7 @@ def report_records_text(document: dict) -> str:
     cells = [
         text
         for row in report_rows(document)
-        for pair in zip(REPORT_HEADERS, row, strict=True)
+        for pair in zip(HEADERS, row, strict=True)
         for text in pair
     ]
     return "\n".join(opening + cells)

@@ -14,6 +14,7 @@ from weasyprint.pdf import fonts as weasyprint_fonts
 from weasyprint.pdf.stream import Stream
 
 from measures.document import report_document
+from measures.report_text import HEADERS
 from measures.thai import thai_digits
 from reports import pdf_text
 from reports.pdf_text import (
@@ -27,7 +28,6 @@ from reports.pdf_text import (
 from tests.pdf_samples import (
     PHRASE,
     PHRASE_AS_WEASYPRINT_EXTRACTS_IT,
-    REPORT_HEADERS,
     html_page,
     report_records_html,
     report_records_text,
@@ -290,7 +290,7 @@ def test_the_public_pdf_is_tagged_ua1_in_thai_with_title_and_table_headers():
     rows = [["๑. การประชุม", "น้ำ คำ"], ["๒. ผู้นำ", "ก่ำ ทำ"]]
     cells = "".join(f"<tr><td>{title}</td><td>{text}</td></tr>" for title, text in rows)
     html = html_page(
-        f"<table><thead><tr><th>{REPORT_HEADERS[0]}</th><th>{REPORT_HEADERS[4]}</th></tr>"
+        f"<table><thead><tr><th>{HEADERS[0]}</th><th>{HEADERS[4]}</th></tr>"
         f"</thead><tbody>{cells}</tbody></table>",
         title="รายงานผลการดำเนินการ ประจำปีงบประมาณ พ.ศ. ๒๕๖๘",
     )
@@ -308,8 +308,8 @@ def test_the_public_pdf_is_tagged_ua1_in_thai_with_title_and_table_headers():
             assert xmp["pdfuaid:part"] == "1"
         cells = cells_in_reading_order(root.StructTreeRoot, marked_texts(pdf))
     assert [(tag, text) for tag, text, _ in cells] == [
-        ("TH", squeeze(REPORT_HEADERS[0])),
-        ("TH", squeeze(REPORT_HEADERS[4])),
+        ("TH", squeeze(HEADERS[0])),
+        ("TH", squeeze(HEADERS[4])),
         ("TD", "๑.การประชุม"),
         ("TD", "น้ำคำ"),
         ("TD", "๒.ผู้นำ"),
