@@ -263,7 +263,8 @@ def _show_text_hook(stream, text):
 
 def _draw_first_line_hook(stream, textbox, text_overflow, block_ellipsis, matrix):
     layer = _layer.get()
-    if layer is not None and text_overflow != "ellipsis" and block_ellipsis == "none":
+    drawn = textbox.text.strip() and text_overflow != "ellipsis" and block_ellipsis == "none"
+    if layer is not None and drawn:
         # An ellipsis makes WeasyPrint lay the line out again; its glyphs get no flags.
         layer.displaced.extend(_displacements(textbox))
     try:
