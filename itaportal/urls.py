@@ -4,4 +4,6 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Last: the public report URLs take any slug at the root (/mueang-phalai/2568/).
+    path("", include("reports.urls")),
 ]

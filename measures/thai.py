@@ -5,6 +5,7 @@ The data stays numeric; these helpers turn it into what a Thai reader expects on
 """
 
 import datetime
+import re
 
 from pythainlp.util import arabic_digit_to_thai_digit, thai_digit_to_arabic_digit
 
@@ -76,3 +77,12 @@ def format_date(date: datetime.date, *, abbreviated: bool = False) -> str:
     """ "๒๐ มกราคม ๒๕๖๘" (or "๒๐ ม.ค. ๒๕๖๘")."""
     months = MONTH_ABBRS if abbreviated else MONTH_NAMES
     return thai_digits(f"{date.day} {months[date.month - 1]} {buddhist_year(date)}")
+
+
+# What a line must never split: "ฯลฯ" (Pango breaks it ฯ|ลฯ) and an era year, "พ.ศ. ๒๕๖๘".
+_KEEP_TOGETHER = re.compile(r"(ฯลฯ|พ\.ศ\.\s*[๐-๙0-9]+)")
+
+
+def keep_together_parts(text: str) -> list[tuple[str, bool]]:
+    """``text`` cut into (part, unbreakable) pairs: "ฯลฯ" and "พ.ศ. ๒๕๖๘" are unbreakable."""
+    return [(part, index % 2 == 1) for index, part in enumerate(_KEEP_TOGETHER.split(text)) if part]
