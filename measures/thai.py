@@ -79,10 +79,11 @@ def format_date(date: datetime.date, *, abbreviated: bool = False) -> str:
     return thai_digits(f"{date.day} {months[date.month - 1]} {buddhist_year(date)}")
 
 
-# What a line must never split: "ฯลฯ" (Pango breaks it ฯ|ลฯ) and an era year, "พ.ศ. ๒๕๖๘".
-_KEEP_TOGETHER = re.compile(r"(ฯลฯ|พ\.ศ\.\s*[๐-๙0-9]+)")
+# What a line must never split: "ฯลฯ" (Pango breaks it ฯ|ลฯ), an era year ("พ.ศ. ๒๕๖๘") and a
+# hyphenated Latin word ("E-Service").
+_KEEP_TOGETHER = re.compile(r"(ฯลฯ|พ\.ศ\.\s*[๐-๙0-9]+|[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+)")
 
 
 def keep_together_parts(text: str) -> list[tuple[str, bool]]:
-    """``text`` cut into (part, unbreakable) pairs: "ฯลฯ" and "พ.ศ. ๒๕๖๘" are unbreakable."""
+    """``text`` cut into (part, unbreakable) pairs; the unbreakable parts as listed above."""
     return [(part, index % 2 == 1) for index, part in enumerate(_KEEP_TOGETHER.split(text)) if part]

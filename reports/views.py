@@ -69,7 +69,8 @@ def _report_version(request, slug: str, year: int) -> ReportVersion:
 
 def _not_modified(request, version: ReportVersion, etag: str):
     """A 304 when the visitor's copy is this version; None when the body must be sent."""
-    published_at = version.publication.published_at.timestamp()
+    # Whole seconds, as HTTP dates carry them.
+    published_at = int(version.publication.published_at.timestamp())
     return get_conditional_response(request, etag=etag, last_modified=published_at)
 
 

@@ -9,6 +9,12 @@ from measures.models import Agency, Report
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Files a test stores (cached PDFs) go to a directory of its own, never to var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def demo_report(db) -> Report:
     load_demo()
