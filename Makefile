@@ -38,3 +38,6 @@ lint: install-dev
 format: install-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+bench: install-dev messages
+	$(PY) bench/run.py
