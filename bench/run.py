@@ -123,7 +123,7 @@ def main() -> None:
         **os.environ,
         "STATE_DIR": str(state),
         "DATABASE_URL": f"sqlite:///{state / 'db.sqlite3'}",
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DJANGO_SETTINGS_MODULE": "itaportal.settings",
         "DEBUG": "0",
         "SECRET_KEY": "bench-only-secret",
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -149,7 +149,7 @@ def main() -> None:
                 f"--bind=127.0.0.1:{PORT}",
                 "--log-level=warning",
             ],
-            env=env,
+            env={**env, "DJANGO_SETTINGS_MODULE": "bench.settings"},
             cwd=ROOT,
         )
         try:

@@ -1,17 +1,26 @@
+import re
 from dataclasses import dataclass
+from functools import wraps
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Max, Q
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers, get_conditional_response
 from django.utils.html import mark_safe
-from django.utils.http import content_disposition_header, http_date
+from django.utils.http import content_disposition_header, http_date, parse_http_date
 from django.utils.translation import get_language
 
 from measures.document import report_document
 from measures.models import Agency, Publication, Report
 from reports.pdf import render_report_pdf
 from reports.rendering import published_fragment, published_pdf, report_fragment
+
+PUBLIC_COPY_SECONDS = 10
+CSRF_TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*')
+CSRF_PLACEHOLDER = b"<csrf-token>"
 
 
 def index(request):
@@ -84,6 +93,53 @@ def _conditional_headers(response, version: ReportVersion, etag: str):
     return response
 
 
+def _cookieless(request) -> bool:
+    """No session and no messages: the visitor gets exactly what every anonymous visitor gets."""
+    return set(request.COOKIES) <= {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
+
+
+def _public_copy_key(view_name: str, slug: str, year: int, language: str) -> str:
+    return f"reports:public:{view_name}:{slug}:{year}:{language}"
+
+
+def kept_for_visitors(view):
+    """Serve a published page or PDF to cookieless visitors from the cache: no query, no render.
+
+    The copy keeps the response's body and headers; the page's one per-visitor part, the CSRF
+    token of the language form, is put back in for every visitor. A new publication deletes the
+    copies (reports/apps.py); with a per-process cache another worker may serve the superseded
+    copy for PUBLIC_COPY_SECONDS at most.
+    """
+
+    @wraps(view)
+    def wrapper(request, slug, year):
+        if request.GET or not _cookieless(request):
+            return view(request, slug, year)
+        key = _public_copy_key(view.__name__, slug, year, get_language())
+        copy = cache.get(key)
+        if copy is None:
+            response = view(request, slug, year)
+            if response.status_code != 200 or not response.has_header("ETag"):
+                return response
+            copy = (
+                CSRF_TOKEN.sub(rb"\1" + CSRF_PLACEHOLDER, response.content),
+                dict(response.headers),
+            )
+            cache.set(key, copy, PUBLIC_COPY_SECONDS)
+        content, headers = copy
+        last_modified = parse_http_date(headers["Last-Modified"])
+        if not_modified := get_conditional_response(
+            request, etag=headers["ETag"], last_modified=last_modified
+        ):
+            return not_modified
+        if CSRF_PLACEHOLDER in content:
+            content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+        return HttpResponse(content, headers=headers)
+
+    return wrapper
+
+
+@kept_for_visitors
 def report_detail(request, slug, year):
     version = _report_version(request, slug, year)
     etag = ""
@@ -103,6 +159,7 @@ def report_detail(request, slug, year):
     return _conditional_headers(render(request, "reports/report.html", context), version, etag)
 
 
+@kept_for_visitors
 def report_pdf(request, slug, year):
     version = _report_version(request, slug, year)
     etag = ""
@@ -117,3 +174,15 @@ def report_pdf(request, slug, year):
     response = HttpResponse(content, content_type=mimetype)
     response.headers["Content-Disposition"] = content_disposition_header(False, filename)
     return _conditional_headers(response, version, etag)
+
+
+def forget_public_copies(sender, instance: Publication, **kwargs):
+    """A new or changed publication replaces the visitors' copies of its page and PDF."""
+    report = instance.report
+    cache.delete_many(
+        [
+            _public_copy_key(view.__name__, report.agency.slug, report.fiscal_year, language)
+            for view in (report_detail, report_pdf)
+            for language, _name in settings.LANGUAGES
+        ]
+    )

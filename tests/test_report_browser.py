@@ -38,9 +38,10 @@ def test_a_phone_reads_the_report_without_scrolling_sideways(page, demo_report, 
     page.goto("/mueang-phalai/2568/")
     assert page.locator("table.measures thead th").all_text_contents() == HEADERS
     first_row = page.locator("table.measures tbody tr").first
-    assert first_row.locator("td").nth(2).evaluate(
-        "td => getComputedStyle(td, '::before').content"
-    ) == '"ระยะเวลาดำเนินการ"'
+    assert (
+        first_row.locator("td").nth(2).evaluate("td => getComputedStyle(td, '::before').content")
+        == '"ระยะเวลาดำเนินการ"'
+    )
     assert "ต.ค. ๒๕๖๗ - ก.ย. ๒๕๖๘" in first_row.inner_text()
     assert overflow(page) <= 0
     page.screenshot(path=tmp_path / "report-390.png", full_page=True)

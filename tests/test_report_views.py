@@ -1,10 +1,12 @@
 """The public report URLs: what the public sees, what members preview, caching and queries."""
 
+import re
 from urllib.parse import quote
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 
 from measures.models import Agency, Measure, Membership, Report
@@ -244,3 +246,29 @@ def test_a_member_downloads_the_draft_pdf_rendered_fresh(client, demo_report, co
     assert quote("ฉบับร่าง") in response["Content-Disposition"]
     publication = demo_report.latest_publication()
     assert not rendering.default_storage.exists(rendering.published_pdf_path(publication))
+
+
+def test_later_visitors_get_the_kept_page_and_pdf_without_a_query(
+    client, demo_report, django_assert_num_queries
+):
+    first_page, first_pdf = client.get(PAGE), client.get(PDF)
+    visitor = Client()
+    with django_assert_num_queries(0):
+        page, pdf = visitor.get(PAGE), visitor.get(PDF)
+    assert page.content.decode().count("<tr>") == 7
+    assert page["ETag"] == first_page["ETag"]
+    assert pdf.content == first_pdf.content
+    assert pdf["Content-Disposition"] == first_pdf["Content-Disposition"]
+
+
+def test_the_kept_page_gives_each_visitor_a_working_language_form(demo_report):
+    Client().get(PAGE)
+    visitor = Client(enforce_csrf_checks=True)
+    html = visitor.get(PAGE).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    response = visitor.post(
+        "/i18n/setlang/", {"language": "en", "next": PAGE, "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302
+    assert visitor.cookies["django_language"].value == "en"
+    assert "Method" in visitor.get(PAGE).content.decode()
