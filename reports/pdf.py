@@ -4,12 +4,17 @@ The document is a publication's frozen ``document`` (or a draft's live one); the
 public page's template under the print stylesheet, so that page and PDF never disagree.
 """
 
+from functools import cache
+
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+from fontTools.ttLib import TTFont
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
+
+from measures import thai
 
 MIMETYPE = "application/pdf"
 STYLESHEET = "css/report-print.css"
@@ -17,6 +22,48 @@ STYLESHEET = "css/report-print.css"
 # Sarabun the subset pages are pixel-identical to full-font ones and the file is a third of the
 # size (tests/test_report_pdf.py keeps checking it), so the subset wins.
 FULL_FONTS = False
+
+# The table's geometry in report-print.css: A4 landscape (297 mm) less 12 mm side margins, 13 pt
+# text, 4 pt padding either side and a 0.75 pt border.
+TABLE_WIDTH_PT = (297 - 2 * 12) * 72 / 25.4
+TABLE_FONT_PT = 13
+CELL_EXTRA_PT = 2 * 4 + 0.75 + 2  # padding, border and room for rounding
+# How the four columns of running text share the width the other two leave.
+TEXT_SHARES = {"title": 15, "methods": 21, "results": 21, "outcomes": 19}
+
+
+@cache
+def _advances(font: str) -> tuple[dict[int, str], object]:
+    ttf = TTFont(finders.find(f"fonts/{font}.ttf"))
+    return ttf.getBestCmap(), ttf["hmtx"], ttf["head"].unitsPerEm
+
+
+def text_width(text: str, *, font: str = "Sarabun-Regular", size: float = TABLE_FONT_PT) -> float:
+    """Width in pt of one line of ``text``; Thai marks have no advance, so no shaping is needed."""
+    cmap, hmtx, units = _advances(font)
+    return sum(hmtx[cmap[ord(char)]][0] for char in text if ord(char) in cmap) * size / units
+
+
+def column_widths(document: dict) -> dict[str, float]:
+    """The six columns' widths in pt, for a fixed table layout (auto layout is twice as slow).
+
+    The period and the divisions never wrap, so their columns are as wide as their longest
+    text (or header); the four columns of running text share the rest.
+    """
+    measures = document["measures"]
+    period = max(
+        [text_width(thai.format_period(**m["period"])) for m in measures if m["period"]],
+        default=0,
+    )
+    divisions = max(
+        [text_width(d) for m in measures for d in m["divisions"]]
+        + [text_width(_("Responsible"), font="Sarabun-Bold")]
+    )
+    widths = {"period": period + CELL_EXTRA_PT, "divisions": divisions + CELL_EXTRA_PT}
+    rest = TABLE_WIDTH_PT - sum(widths.values())
+    total = sum(TEXT_SHARES.values())
+    widths |= {name: rest * share / total for name, share in TEXT_SHARES.items()}
+    return widths
 
 
 def report_pdf_filename(document: dict, *, draft: bool = False) -> str:
@@ -31,7 +78,8 @@ def report_pdf_filename(document: dict, *, draft: bool = False) -> str:
 def render_report_pdf(document: dict, *, draft: bool = False) -> tuple[str, str, bytes]:
     """Render the report in Thai on A4 landscape; a draft carries a watermark on every page."""
     with translation.override("th"):
-        html = render_to_string("reports/report_pdf.html", {"document": document, "draft": draft})
+        context = {"document": document, "draft": draft, "widths": column_widths(document)}
+        html = render_to_string("reports/report_pdf.html", context)
         fonts = FontConfiguration()
         pdf = HTML(string=html).write_pdf(
             stylesheets=[CSS(filename=finders.find(STYLESHEET), font_config=fonts)],

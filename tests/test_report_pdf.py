@@ -266,3 +266,13 @@ def test_export_report_pdf_refuses_an_unknown_report(db, tmp_path):
 
     with pytest.raises(CommandError, match="mueang-phalai"):
         call_command("export_report_pdf", "mueang-phalai", "2568", "-o", str(tmp_path / "x.pdf"))
+
+
+def test_a_long_division_name_widens_its_column_and_stays_on_one_line(document):
+    long_name = "กองสาธารณสุขและสิ่งแวดล้อม"
+    document["measures"][0]["divisions"].append(long_name)
+    widths = report_pdf.column_widths(document)
+    assert widths["divisions"] > report_pdf.text_width(long_name)
+    assert sum(widths.values()) == pytest.approx(report_pdf.TABLE_WIDTH_PT)
+    columns = table_columns(render_report_pdf(document)[2], document)
+    assert fold(long_name) in {fold(line) for line in columns[3].lines}
