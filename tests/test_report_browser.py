@@ -20,7 +20,6 @@ def overflow(page) -> int:
     )
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_table_shows_its_six_headers_on_a_desktop_screen(page, demo_report, tmp_path):
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto("/mueang-phalai/2568/")
@@ -32,7 +31,6 @@ def test_the_table_shows_its_six_headers_on_a_desktop_screen(page, demo_report, 
     page.screenshot(path=tmp_path / "report-1280.png", full_page=True)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_phone_reads_the_report_without_scrolling_sideways(page, demo_report, tmp_path):
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto("/mueang-phalai/2568/")
