@@ -3,6 +3,7 @@ from importlib import import_module
 
 import pytest
 from django.apps import apps
+from django.db import connections
 from playwright.sync_api import sync_playwright
 
 from measures.management.commands.load_demo import load_demo
@@ -54,5 +55,8 @@ def page(live_server, monkeypatch):
         )
         context = browser.new_context(base_url=live_server.url, locale="th-TH")
         yield context.new_page()
+        # While Playwright's event loop runs, Django keeps context-local database connections
+        # apart from the thread's; close them, or PostgreSQL cannot drop the test database.
+        connections.close_all()
         context.close()
         browser.close()
