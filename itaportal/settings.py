@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "import_export",
+    "django_tasks",
+    "django_tasks_db",
     "measures",
     "reports",
 ]
@@ -113,6 +115,10 @@ STATIC_ROOT = STATE_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = STATE_DIR / "media"
+
+# Background tasks (django-tasks): PDFs too large to render within a web request are rendered by
+# `manage.py db_worker`, which runs the tasks queued in the database.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 SESSION_COOKIE_AGE = 8 * 60 * 60  # a working day; staff log in again the next morning
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

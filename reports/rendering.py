@@ -17,6 +17,9 @@ from measures.models import Publication
 from reports.pdf import MIMETYPE, render_report_pdf, report_pdf_filename
 
 PAGE_CACHE_SECONDS = 24 * 60 * 60
+# A render takes about 0.04 s per measure here, warm (bench/RESULTS.md): beyond this many
+# measures it would not fit a web request's time budget, and a background task renders it.
+INLINE_PDF_MAX_MEASURES = 150
 
 
 def report_fragment(document: dict) -> str:
@@ -39,13 +42,25 @@ def published_pdf_path(publication: Publication) -> str:
     return f"report-pdfs/publication-{publication.pk}-v{publication.version}.pdf"
 
 
+def kept_pdf(publication: Publication) -> tuple[str, str, bytes] | None:
+    """The publication's PDF if it has been rendered and kept, else None."""
+    path = published_pdf_path(publication)
+    if not default_storage.exists(path):
+        return None
+    with default_storage.open(path) as stored:
+        return report_pdf_filename(publication.document), MIMETYPE, stored.read()
+
+
+def renders_in_background(document: dict) -> bool:
+    """Whether the report is too large for its PDF to be rendered within a web request."""
+    return len(document["measures"]) > INLINE_PDF_MAX_MEASURES
+
+
 def published_pdf(publication: Publication) -> tuple[str, str, bytes]:
     """The publication's PDF, rendered the first time and read from storage ever after."""
+    if kept := kept_pdf(publication):
+        return kept
     path = published_pdf_path(publication)
-    filename = report_pdf_filename(publication.document)
-    if default_storage.exists(path):
-        with default_storage.open(path) as stored:
-            return filename, MIMETYPE, stored.read()
     filename, mimetype, content = render_report_pdf(publication.document)
     default_storage.save(path, ContentFile(content))
     return filename, mimetype, content

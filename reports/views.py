@@ -12,11 +12,21 @@ from django.utils.cache import add_never_cache_headers, get_conditional_response
 from django.utils.html import mark_safe
 from django.utils.http import content_disposition_header, http_date, parse_http_date
 from django.utils.translation import get_language
+from django_tasks import TaskResultStatus
+from django_tasks.exceptions import TaskResultDoesNotExist
 
 from measures.document import report_document
 from measures.models import Agency, Publication, Report
 from reports.pdf import render_report_pdf
-from reports.rendering import published_fragment, published_pdf, report_fragment
+from reports.rendering import (
+    PAGE_CACHE_SECONDS,
+    kept_pdf,
+    published_fragment,
+    published_pdf,
+    renders_in_background,
+    report_fragment,
+)
+from reports.tasks import render_publication_pdf
 
 PUBLIC_COPY_SECONDS = 10
 CSRF_TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*')
@@ -170,10 +180,36 @@ def report_pdf(request, slug, year):
         etag = f'"pdf-{publication.pk}-v{publication.version}"'
         if not_modified := _not_modified(request, version, etag):
             return not_modified
-        filename, mimetype, content = published_pdf(publication)
+        kept = kept_pdf(publication)
+        if kept is None and renders_in_background(publication.document):
+            return _pdf_in_progress(request, version)
+        filename, mimetype, content = kept or published_pdf(publication)
     response = HttpResponse(content, content_type=mimetype)
     response.headers["Content-Disposition"] = content_disposition_header(False, filename)
     return _conditional_headers(response, version, etag)
+
+
+def _pdf_in_progress(request, version: ReportVersion):
+    """Queue the rendering of a large PDF once, and show its progress; the page reloads itself."""
+    publication = version.publication
+    key = f"reports:pdf-task:{publication.pk}:{publication.version}"
+    result = None
+    if result_id := cache.get(key):
+        try:
+            result = render_publication_pdf.get_result(result_id)
+        except TaskResultDoesNotExist:
+            result = None
+    # A finished task whose file is gone (storage emptied) renders it again.
+    if result is None or result.status == TaskResultStatus.SUCCESSFUL:
+        result = render_publication_pdf.enqueue(publication.pk)
+        cache.set(key, result.id, PAGE_CACHE_SECONDS)
+    failed = result.status == TaskResultStatus.FAILED
+    if failed:
+        cache.delete(key)  # the next visit tries again
+    context = {"document": version.document, "result": result, "failed": failed}
+    response = render(request, "reports/pdf_progress.html", context, status=202)
+    add_never_cache_headers(response)
+    return response
 
 
 def forget_public_copies(sender, instance: Publication, **kwargs):

@@ -6,6 +6,7 @@ from urllib.parse import quote
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -272,3 +273,27 @@ def test_the_kept_page_gives_each_visitor_a_working_language_form(demo_report):
     assert response.status_code == 302
     assert visitor.cookies["django_language"].value == "en"
     assert "Method" in visitor.get(PAGE).content.decode()
+
+
+def test_a_large_pdf_is_rendered_by_a_background_task_while_the_visitor_waits(
+    client, demo_report, monkeypatch
+):
+    from django_tasks_db.models import DBTaskResult
+
+    monkeypatch.setattr(rendering, "INLINE_PDF_MAX_MEASURES", 5)
+    waiting = client.get(PDF)
+    assert waiting.status_code == 202
+    html = waiting.content.decode()
+    assert "กำลังจัดทำไฟล์ PDF ของรายงานนี้ (๖ มาตรการ)" in html
+    assert '<meta http-equiv="refresh" content="5">' in html
+    assert "no-store" in waiting["Cache-Control"]
+    assert client.get(PDF).status_code == 202
+    task = DBTaskResult.objects.get()
+    assert task.args_kwargs == {"args": [demo_report.latest_publication().pk], "kwargs": {}}
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    task.refresh_from_db()
+    assert task.status == "SUCCESSFUL"
+    ready = client.get(PDF)
+    assert ready.status_code == 200
+    assert ready.content.startswith(b"%PDF-")
+    assert DBTaskResult.objects.count() == 1
