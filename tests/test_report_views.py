@@ -297,3 +297,22 @@ def test_a_large_pdf_is_rendered_by_a_background_task_while_the_visitor_waits(
     assert ready.status_code == 200
     assert ready.content.startswith(b"%PDF-")
     assert DBTaskResult.objects.count() == 1
+
+
+def test_a_failed_background_render_is_told_and_tried_again_on_the_next_visit(
+    client, demo_report, monkeypatch
+):
+    from django_tasks_db.models import DBTaskResult
+
+    def broken(document, **kwargs):
+        raise RuntimeError("render failed")
+
+    monkeypatch.setattr(rendering, "INLINE_PDF_MAX_MEASURES", 5)
+    monkeypatch.setattr(rendering, "render_report_pdf", broken)
+    client.get(PDF)
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    failed = client.get(PDF).content.decode()
+    assert "ไม่สามารถจัดทำไฟล์ PDF ได้" in failed
+    assert 'http-equiv="refresh"' not in failed
+    client.get(PDF)
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
