@@ -275,6 +275,8 @@ def test_the_kept_page_gives_each_visitor_a_working_language_form(demo_report):
     assert "Method" in visitor.get(PAGE).content.decode()
 
 
+# The worker closes its database connection after a task: no test transaction may wrap it.
+@pytest.mark.django_db(transaction=True)
 def test_a_large_pdf_is_rendered_by_a_background_task_while_the_visitor_waits(
     client, demo_report, monkeypatch
 ):
@@ -299,6 +301,8 @@ def test_a_large_pdf_is_rendered_by_a_background_task_while_the_visitor_waits(
     assert DBTaskResult.objects.count() == 1
 
 
+# The worker closes its database connection after a task: no test transaction may wrap it.
+@pytest.mark.django_db(transaction=True)
 def test_a_failed_background_render_is_told_and_tried_again_on_the_next_visit(
     client, demo_report, monkeypatch
 ):
