@@ -20,13 +20,16 @@ from measures.models import Agency, Publication, Report
 from reports.pdf import render_report_pdf
 from reports.rendering import (
     PAGE_CACHE_SECONDS,
+    draft_pdf_path,
+    kept_draft_pdf,
     kept_pdf,
     published_fragment,
     published_pdf,
+    published_pdf_path,
     renders_in_background,
     report_fragment,
 )
-from reports.tasks import render_publication_pdf
+from reports.tasks import render_draft_pdf, render_publication_pdf
 
 PUBLIC_COPY_SECONDS = 10
 CSRF_TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*')
@@ -174,7 +177,11 @@ def report_pdf(request, slug, year):
     version = _report_version(request, slug, year)
     etag = ""
     if version.draft:
-        filename, mimetype, content = render_report_pdf(version.document, draft=True)
+        kept = kept_draft_pdf(version.report, version.document)
+        if kept is None and renders_in_background(version.document):
+            path = draft_pdf_path(version.report, version.document)
+            return _pdf_in_progress(request, version, path, render_draft_pdf, version.report.pk)
+        filename, mimetype, content = kept or render_report_pdf(version.document, draft=True)
     else:
         publication = version.publication
         etag = f'"pdf-{publication.pk}-v{publication.version}"'
@@ -182,26 +189,29 @@ def report_pdf(request, slug, year):
             return not_modified
         kept = kept_pdf(publication)
         if kept is None and renders_in_background(publication.document):
-            return _pdf_in_progress(request, version)
+            path = published_pdf_path(publication)
+            return _pdf_in_progress(request, version, path, render_publication_pdf, publication.pk)
         filename, mimetype, content = kept or published_pdf(publication)
     response = HttpResponse(content, content_type=mimetype)
     response.headers["Content-Disposition"] = content_disposition_header(False, filename)
     return _conditional_headers(response, version, etag)
 
 
-def _pdf_in_progress(request, version: ReportVersion):
-    """Queue the rendering of a large PDF once, and show its progress; the page reloads itself."""
-    publication = version.publication
-    key = f"reports:pdf-task:{publication.pk}:{publication.version}"
+def _pdf_in_progress(request, version: ReportVersion, path: str, task, *args):
+    """Queue the task that renders a large PDF to ``path`` once, and show its progress.
+
+    The progress page reloads itself until the PDF is there.
+    """
+    key = f"reports:pdf-task:{path}"
     result = None
     if result_id := cache.get(key):
         try:
-            result = render_publication_pdf.get_result(result_id)
+            result = task.get_result(result_id)
         except TaskResultDoesNotExist:
             result = None
     # A finished task whose file is gone (storage emptied) renders it again.
     if result is None or result.status == TaskResultStatus.SUCCESSFUL:
-        result = render_publication_pdf.enqueue(publication.pk)
+        result = task.enqueue(*args)
         cache.set(key, result.id, PAGE_CACHE_SECONDS)
     failed = result.status == TaskResultStatus.FAILED
     if failed:

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from measures.document import report_document
 from measures.models import Agency, Measure, Membership, Report
 from measures.services import report_publish
 from reports import rendering
@@ -320,3 +321,25 @@ def test_a_failed_background_render_is_told_and_tried_again_on_the_next_visit(
     assert 'http-equiv="refresh"' not in failed
     client.get(PDF)
     assert DBTaskResult.objects.filter(status="READY").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_draft_pdf_is_rendered_in_the_background_and_replaced_after_an_edit(
+    client, demo_report, coordinator, monkeypatch
+):
+    monkeypatch.setattr(rendering, "INLINE_PDF_MAX_MEASURES", 5)
+    client.force_login(coordinator)
+    assert client.get(PDF).status_code == 202
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    ready = client.get(PDF)
+    assert ready.status_code == 200
+    assert quote("ฉบับร่าง") in ready["Content-Disposition"]
+    first_path = rendering.draft_pdf_path(demo_report, report_document(demo_report))
+    demo_report.measures.filter(number=1).update(title="แก้ไขร่าง")
+    assert client.get(PDF).status_code == 202
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert client.get(PDF).status_code == 200
+    assert not rendering.default_storage.exists(first_path)
+    assert rendering.default_storage.exists(
+        rendering.draft_pdf_path(demo_report, report_document(demo_report))
+    )
