@@ -126,7 +126,7 @@ def kept_for_visitors(view):
 
     @wraps(view)
     def wrapper(request, slug, year):
-        if request.GET or not _cookieless(request):
+        if request.META.get("QUERY_STRING") or not _cookieless(request):
             return view(request, slug, year)
         key = _public_copy_key(view.__name__, slug, year, get_language())
         copy = cache.get(key)
@@ -137,10 +137,10 @@ def kept_for_visitors(view):
             copy = (
                 CSRF_TOKEN.sub(rb"\1" + CSRF_PLACEHOLDER, response.content),
                 dict(response.headers),
+                parse_http_date(response.headers["Last-Modified"]),
             )
             cache.set(key, copy, PUBLIC_COPY_SECONDS)
-        content, headers = copy
-        last_modified = parse_http_date(headers["Last-Modified"])
+        content, headers, last_modified = copy
         if not_modified := get_conditional_response(
             request, etag=headers["ETag"], last_modified=last_modified
         ):
