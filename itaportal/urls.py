@@ -1,9 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from itaportal.views import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("", include("reports.urls_opendata")),
     # Last: the public report URLs take any slug at the root (/mueang-phalai/2568/).
     path("", include("reports.urls")),
 ]

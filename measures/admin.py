@@ -1,8 +1,14 @@
 from django import forms
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+from import_export.forms import ConfirmImportForm, ImportForm
 
+from measures import thai
 from measures.models import (
+    AcceptedWord,
     Agency,
     Division,
     Indicator,
@@ -14,7 +20,11 @@ from measures.models import (
     Publication,
     Report,
     Result,
+    ReviewAcknowledgement,
 )
+from measures.resources import MeasureResource
+from measures.services import report_carry_forward
+from measures.spreadsheet import FORMATS, SpreadsheetError, too_big_message
 
 
 class DivisionInline(admin.TabularInline):
@@ -77,6 +87,22 @@ class ReportAdmin(admin.ModelAdmin):
     search_fields = ["agency__name", "agency__short_name"]
     autocomplete_fields = ["agency"]
     inlines = [MeasureInline, PublicationInline]
+    actions = ["carry_forward"]
+
+    @admin.action(description=_("Start the next fiscal year from the selected reports"))
+    def carry_forward(self, request, queryset):
+        for report in queryset.select_related("agency"):
+            try:
+                new = report_carry_forward(report=report, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, f"{report}: {error.messages[0]}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("Started %(new)s from %(year)s.")
+                    % {"new": new, "year": thai.thai_digits(report.fiscal_year)},
+                    messages.SUCCESS,
+                )
 
 
 class MeasureAdminForm(forms.ModelForm):
@@ -123,8 +149,37 @@ class OutcomeInline(admin.TabularInline):
     extra = 0
 
 
+class MeasureImportForm(ImportForm):
+    """The admin's import form, with the report the rows go into and the upload size limit."""
+
+    report = forms.ModelChoiceField(
+        queryset=Report.objects.select_related("agency"), label=_("into report")
+    )
+    field_order = ["report", "resource", "import_file", "format"]
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise ValidationError(too_big_message())
+        return upload
+
+
+class MeasureConfirmImportForm(ConfirmImportForm):
+    report = forms.ModelChoiceField(queryset=Report.objects.all(), widget=forms.HiddenInput)
+
+
 @admin.register(Measure)
-class MeasureAdmin(admin.ModelAdmin):
+class MeasureAdmin(ImportExportModelAdmin):
+    """Measures, with a report's measures imported from and exported to XLSX/CSV.
+
+    The import previews every row (new, changed, unchanged, errors) and writes only on
+    confirmation, through the same resource and file checks as ``report_import_rows``.
+    """
+
+    resource_classes = [MeasureResource]
+    formats = list(FORMATS.values())
+    import_form_class = MeasureImportForm
+    confirm_form_class = MeasureConfirmImportForm
     form = MeasureAdminForm
     list_display = ["__str__", "report", "period_display"]
     list_filter = ["report__fiscal_year", "report__agency"]
@@ -137,6 +192,30 @@ class MeasureAdmin(admin.ModelAdmin):
     def period_display(self, obj):
         return obj.period_display
 
+    def get_import_resource_kwargs(self, request, **kwargs):
+        form = kwargs.get("form")
+        report = form.cleaned_data["report"] if form and form.is_valid() else None
+        return {"report": report}
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["report"] = import_form.cleaned_data["report"].pk
+        return initial
+
+    def get_import_data_kwargs(self, **kwargs):
+        # All or nothing: a confirmed import with any invalid row writes nothing.
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def add_data_read_fail_error_to_form(self, form, error):
+        if isinstance(error, SpreadsheetError):
+            form.add_error("import_file", str(error))
+        else:
+            super().add_data_read_fail_error_to_form(form, error)
+
+    def get_export_queryset(self, request):
+        return super().get_export_queryset(request).with_lists()
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
@@ -145,3 +224,32 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name", "agency__name"]
     autocomplete_fields = ["user", "agency"]
     filter_horizontal = ["divisions"]
+
+
+@admin.register(AcceptedWord)
+class AcceptedWordAdmin(admin.ModelAdmin):
+    list_display = ["word", "agency", "added_by", "added_at"]
+    list_filter = ["agency"]
+    search_fields = ["word", "agency__name"]
+    autocomplete_fields = ["agency"]
+    readonly_fields = ["added_by", "added_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.added_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ReviewAcknowledgement)
+class ReviewAcknowledgementAdmin(admin.ModelAdmin):
+    list_display = ["report", "check_name", "message", "acknowledged_by", "acknowledged_at"]
+    list_filter = ["check_name", "report__fiscal_year"]
+    search_fields = ["message", "report__agency__name"]
+    list_select_related = ["report__agency", "acknowledged_by"]
+
+    # An acknowledgement is a record of who decided what, made through the review: read only.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -420,3 +420,71 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.agency} ({self.get_role_display()})"
+
+
+class AcceptedWord(models.Model):
+    """A word the agency spells its own way (a place or project name) that the review accepts."""
+
+    agency = models.ForeignKey(Agency, models.CASCADE, related_name="accepted_words")
+    word = models.CharField(_("word"), max_length=100)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        verbose_name=_("added by"),
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["agency", "word"]
+        verbose_name = _("accepted word")
+        verbose_name_plural = _("accepted words")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "word"], name="accepted_word_unique"),
+            # A blank or spaced entry would hide every finding it overlaps.
+            models.CheckConstraint(
+                condition=~Q(word="") & ~Q(word__contains=" "),
+                name="accepted_word_one_word",
+                violation_error_message=_("An accepted word is one word, without spaces."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.word
+
+
+class ReviewAcknowledgement(models.Model):
+    """Someone read a review warning and decided to publish anyway.
+
+    It names the finding by its key, which changes when the quoted text changes, so an edit
+    brings the warning back.
+    """
+
+    report = models.ForeignKey(Report, models.CASCADE, related_name="acknowledgements")
+    finding_key = models.CharField(_("finding"), max_length=64)
+    check_name = models.CharField(_("check"), max_length=40)
+    message = models.TextField(_("message"))
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        verbose_name=_("acknowledged by"),
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"))
+
+    class Meta:
+        ordering = ["report", "acknowledged_at"]
+        verbose_name = _("acknowledged warning")
+        verbose_name_plural = _("acknowledged warnings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "finding_key"], name="acknowledgement_unique_finding"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.report}: {self.message}"

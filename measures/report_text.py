@@ -99,7 +99,7 @@ def split_items(cell: str) -> list[str]:
     return [text[m.end() : end].strip() for m, end in zip(starts, ends, strict=True)]
 
 
-def _is_header(cells: list[str]) -> bool:
+def is_header(cells: list[str]) -> bool:
     return len(cells) == len(HEADERS) and all(
         _squash(cell) == _squash(header) for cell, header in zip(cells, HEADERS, strict=True)
     )
@@ -204,13 +204,13 @@ def parse_report_text(text: str, divisions: list[str]) -> ParsedReport:
     """Read a whole report; ``divisions`` are the names of the agency's divisions."""
     lines = text.splitlines()
     preamble: list[str] = []
-    measures: list[ParsedMeasure] = []
+    rows: list[tuple[int, list[str]]] = []
     expecting_row_after: int | None = None
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
         cells = raw.split("\t")
-        if _is_header(cells):
+        if is_header(cells):
             if expecting_row_after is not None:
                 raise ReportTextError(
                     number, _("A header row follows a header row with no measure between.")
@@ -218,12 +218,31 @@ def parse_report_text(text: str, divisions: list[str]) -> ParsedReport:
             expecting_row_after = number
             continue
         if expecting_row_after is None:
-            if measures:
+            if rows:
                 raise ReportTextError(number, _("Text outside the table after a measure row."))
             if len(cells) > 1:
                 raise ReportTextError(number, _("A table row before any header row."))
             preamble.append(raw.strip())
             continue
+        rows.append((number, cells))
+        expecting_row_after = None
+    if expecting_row_after is not None:
+        raise ReportTextError(
+            expecting_row_after,
+            _("The file ends after a header row with no measure row: is it truncated?"),
+        )
+    if not rows:
+        raise ReportTextError(len(lines), _("The file has no table of measures."))
+    return parse_rows(rows, preamble, divisions)
+
+
+def parse_rows(
+    rows: list[tuple[int, list[str]]], preamble: list[str], divisions: list[str]
+) -> ParsedReport:
+    """The report from its table's rows (line or row number, six cells) and the paragraphs
+    before the table; shared by the text and the Word readers."""
+    measures: list[ParsedMeasure] = []
+    for number, cells in rows:
         if len(cells) != len(HEADERS):
             raise ReportTextError(
                 number,
@@ -236,14 +255,6 @@ def parse_report_text(text: str, divisions: list[str]) -> ParsedReport:
                 number, _("Measure number %(number)d appears twice.") % {"number": measure.number}
             )
         measures.append(measure)
-        expecting_row_after = None
-    if expecting_row_after is not None:
-        raise ReportTextError(
-            expecting_row_after,
-            _("The file ends after a header row with no measure row: is it truncated?"),
-        )
-    if not measures:
-        raise ReportTextError(len(lines), _("The file has no table of measures."))
     return _with_preamble(preamble, measures)
 
 

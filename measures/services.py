@@ -1,8 +1,16 @@
 """Writes that touch several models, each in one transaction."""
 
-from django.db import transaction
-from django.utils import timezone
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from measures import thai
 from measures.document import report_document
 from measures.models import (
     Agency,
@@ -13,8 +21,38 @@ from measures.models import (
     Publication,
     Report,
     Result,
+    ReviewAcknowledgement,
 )
-from measures.report_text import ParsedReport
+from measures.report_docx import parse_report_docx
+from measures.report_text import ParsedMeasure, ParsedReport, ReportTextError, parse_report_text
+from measures.resources import MeasureResource
+from measures.review import Finding, review_document
+from measures.review.cover import report_text_warnings
+from measures.spreadsheet import FORMATS, SpreadsheetError, cell_error, decode_text, read_upload
+
+logger = logging.getLogger(__name__)
+
+
+class PublishRefused(Exception):
+    """The review found errors, or warnings nobody acknowledged: the report stays unpublished."""
+
+    def __init__(self, findings: list[Finding]):
+        self.findings = findings
+        errors = sum(f.is_error for f in findings)
+        if errors:
+            message = ngettext(
+                "Not published: the review found %(count)s error. Correct it first.",
+                "Not published: the review found %(count)s errors. Correct them first.",
+                errors,
+            ) % {"count": thai.thai_digits(errors)}
+        else:
+            count = len(findings)
+            message = ngettext(
+                "Not published: %(count)s review warning is not acknowledged.",
+                "Not published: %(count)s review warnings are not acknowledged.",
+                count,
+            ) % {"count": thai.thai_digits(count)}
+        super().__init__(message)
 
 
 @transaction.atomic
@@ -57,17 +95,107 @@ def report_import_parsed(*, report: Report, parsed: ParsedReport) -> list[Measur
     return measures
 
 
+def report_review(report: Report, *, document: dict | None = None) -> list[Finding]:
+    """Everything the review finds in the report as it is now (or in ``document``, a version of
+    it such as a publication's), errors first."""
+    return review_document(
+        document if document is not None else report_document(report),
+        indicator_names=dict(Indicator.objects.values_list("number", "name_th")),
+        accepted_words=report.agency.accepted_words.values_list("word", flat=True),
+    )
+
+
+@dataclass(frozen=True)
+class ReviewedFinding:
+    """A finding as the review page lists it: with who acknowledged it and when, if anyone did."""
+
+    finding: Finding
+    acknowledgement: ReviewAcknowledgement | None
+
+    @property
+    def blocks_publishing(self) -> bool:
+        return self.finding.is_error or self.acknowledgement is None
+
+
+def report_review_status(
+    report: Report, *, findings: list[Finding] | None = None
+) -> list[ReviewedFinding]:
+    """The review of the report as it is now, each finding with its acknowledgement."""
+    if findings is None:
+        findings = report_review(report)
+    acknowledgements = {
+        a.finding_key: a for a in report.acknowledgements.select_related("acknowledged_by")
+    }
+    return [
+        ReviewedFinding(f, None if f.is_error else acknowledgements.get(f.key)) for f in findings
+    ]
+
+
+def report_review_blocking(
+    report: Report, *, findings: list[Finding] | None = None
+) -> list[Finding]:
+    """What stands between the report and publishing: every error, and the warnings nobody has
+    acknowledged."""
+    return [
+        reviewed.finding
+        for reviewed in report_review_status(report, findings=findings)
+        if reviewed.blocks_publishing
+    ]
+
+
 @transaction.atomic
-def report_publish(*, report: Report, by=None) -> Publication:
-    """Freeze the report as it is now into a new published version that the public sees."""
+def review_acknowledge(*, report: Report, finding_key: str, by) -> ReviewAcknowledgement:
+    """Record that ``by`` read a warning and accepts it. Errors cannot be acknowledged, only
+    corrected; a key the current review does not produce is refused (the text has changed)."""
+    finding = next((f for f in report_review(report) if f.key == finding_key), None)
+    if finding is None:
+        raise ValueError(_("This finding is no longer in the review: the text has changed."))
+    if finding.is_error:
+        raise ValueError(_("An error cannot be acknowledged; correct the report instead."))
+    return _acknowledge(report, [finding], by)[0]
+
+
+def _acknowledge(report: Report, findings: list[Finding], by) -> list[ReviewAcknowledgement]:
+    now = timezone.now()
+    return [
+        ReviewAcknowledgement.objects.get_or_create(
+            report=report,
+            finding_key=finding.key,
+            defaults={
+                "check_name": finding.check,
+                "message": f"{finding.location}: {finding.message}",
+                "acknowledged_by": by,
+                "acknowledged_at": now,
+            },
+        )[0]
+        for finding in findings
+    ]
+
+
+@transaction.atomic
+def report_publish(*, report: Report, by=None, acknowledge_warnings: bool = False) -> Publication:
+    """Freeze the report as it is now into a new published version that the public sees.
+
+    The review runs first: any error refuses publishing (PublishRefused), and so does any warning
+    not acknowledged, unless ``acknowledge_warnings`` says that ``by`` acknowledges them all now.
+    """
     report = Report.objects.select_for_update().select_related("agency").get(pk=report.pk)
+    document = report_document(report)
+    findings = report_review(report, document=document)
+    errors = [f for f in findings if f.is_error]
+    if errors:
+        raise PublishRefused(errors)
+    unacknowledged = report_review_blocking(report, findings=findings)
+    if unacknowledged and not acknowledge_warnings:
+        raise PublishRefused(unacknowledged)
+    _acknowledge(report, unacknowledged, by)
     last = report.publications.order_by("-version").values_list("version", flat=True).first()
     publication = Publication.objects.create(
         report=report,
         version=(last or 0) + 1,
         published_at=timezone.now(),
         published_by=by,
-        document=report_document(report),
+        document=document,
     )
     report.status = Report.Status.PUBLISHED
     report.save(update_fields=["status"])
@@ -76,3 +204,202 @@ def report_publish(*, report: Report, by=None) -> Publication:
 
 def agency_division_names(agency: Agency) -> list[str]:
     return list(agency.divisions.values_list("name", flat=True))
+
+
+@dataclass
+class RowOutcome:
+    """What importing one row (a measure) does or would do."""
+
+    NEW, CHANGED, UNCHANGED, DELETED, ERROR = "new", "changed", "unchanged", "deleted", "error"
+
+    row: int | None  # the spreadsheet row or the file's line; None for a measure not in the file
+    kind: str
+    number: int | None
+    title: str
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportOutcome:
+    """The preview of an import, or its result once committed.
+
+    ``errors`` holds every message (whole-file ones first), each naming its row and column.
+    """
+
+    rows: list[RowOutcome] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    committed: bool = False
+    # What the file says about the agency unlike its record (a cover's misspelt district): shown,
+    # never a reason to refuse the file.
+    warnings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def counts(self) -> Counter:
+        return Counter(row.kind for row in self.rows)
+
+
+_KINDS = {"new": RowOutcome.NEW, "update": RowOutcome.CHANGED, "skip": RowOutcome.UNCHANGED}
+
+
+def report_import_rows(*, report: Report, file, format: str, dry_run: bool = True) -> ImportOutcome:
+    """Import a spreadsheet (``format`` "xlsx" or "csv") of measures into ``report``.
+
+    Rows update the measures with the same number and add the others; measures absent from
+    the file are kept. With ``dry_run`` nothing is written; otherwise everything is written in
+    one transaction, or nothing at all if any row has an error.
+    """
+    resource = MeasureResource(report=report)
+    try:
+        dataset = FORMATS[format]().create_dataset(read_upload(file))
+        resource.check_headers(dataset)
+    except SpreadsheetError as error:
+        return ImportOutcome(errors=[str(error)])
+    with transaction.atomic():
+        # One import into a report at a time: a second one waits for the first to finish.
+        Report.objects.select_for_update().filter(pk=report.pk).first()
+        result = resource.import_data(
+            dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True
+        )
+    outcome = ImportOutcome(errors=[str(error.error) for error in result.base_errors])
+    title_column = resource.fields["title"].column_name
+    rows = zip(dataset.dict, result.rows, strict=True)
+    for sheet_row, (values, row_result) in enumerate(rows, start=2):
+        errors = [
+            _("Row %(row)s: %(message)s") % {"row": thai.thai_digits(sheet_row), "message": e.error}
+            for e in row_result.errors
+        ]
+        if row_result.validation_error is not None:
+            for key, messages in row_result.validation_error.message_dict.items():
+                column = resource.column_of(key) or "-"
+                errors += [cell_error(sheet_row, column, message) for message in messages]
+        try:
+            number = resource.fields["number"].clean(values)
+        except ValueError:
+            number = None
+        outcome.rows.append(
+            RowOutcome(
+                row=sheet_row,
+                kind=RowOutcome.ERROR if errors else _KINDS[row_result.import_type],
+                number=number,
+                title=str(values.get(title_column) or ""),
+                errors=errors,
+            )
+        )
+        outcome.errors += errors
+    outcome.committed = not dry_run and outcome.ok
+    return outcome
+
+
+def report_import_legacy(
+    *, report: Report, file, format: str, dry_run: bool = True
+) -> ImportOutcome:
+    """Import last year's report, as text (``format`` "text") or a Word file ("docx").
+
+    The file is the whole table: its measures replace the report's, which the preview shows as
+    new, changed, unchanged or deleted, with warnings where its cover names the agency unlike
+    its record. Nothing is written with ``dry_run`` or on any error.
+    """
+    divisions = agency_division_names(report.agency)
+    try:
+        data = read_upload(file)
+        if format == "docx":
+            parsed = parse_report_docx(data, divisions)
+        else:
+            parsed = parse_report_text(decode_text(data), divisions)
+    except (SpreadsheetError, ReportTextError) as error:
+        return ImportOutcome(errors=[str(error)])
+    existing = {m["number"]: m for m in report_document(report)["measures"]}
+    outcome = ImportOutcome(warnings=report_text_warnings(parsed, report.agency))
+    for measure in parsed.measures:
+        before = existing.pop(measure.number, None)
+        if before is None:
+            kind = RowOutcome.NEW
+        elif before == _parsed_document(measure, divisions):
+            kind = RowOutcome.UNCHANGED
+        else:
+            kind = RowOutcome.CHANGED
+        outcome.rows.append(RowOutcome(measure.line, kind, measure.number, measure.title))
+    outcome.rows += [
+        RowOutcome(None, RowOutcome.DELETED, number, gone["title"])
+        for number, gone in existing.items()
+    ]
+    if not dry_run:
+        report_import_parsed(report=report, parsed=parsed)
+        outcome.committed = True
+    return outcome
+
+
+def _parsed_document(measure: ParsedMeasure, divisions: list[str]) -> dict:
+    """A parsed measure in the shape ``report_document`` gives a stored one, to compare them."""
+    cited = sorted({n for n in measure.outcome_indicators if n is not None})
+    return {
+        "number": measure.number,
+        "title": measure.title,
+        "period": {
+            "start_month": measure.start_month,
+            "start_year": measure.start_year,
+            "end_month": measure.end_month,
+            "end_year": measure.end_year,
+        },
+        "divisions": sorted(measure.divisions, key=divisions.index),
+        "indicators": cited,
+        "methods": measure.methods,
+        "results": measure.results,
+        "outcomes": [
+            {"text": text, "indicator": number}
+            for text, number in zip(measure.outcomes, measure.outcome_indicators, strict=True)
+        ],
+    }
+
+
+@transaction.atomic
+def report_carry_forward(*, report: Report, by=None) -> Report:
+    """Start the next fiscal year's draft from ``report``.
+
+    The new report has the same measures, methods, divisions and target indicators, periods one
+    year later and "พ.ศ. <year>" in titles and methods moved on; results and outcomes are left
+    for the new year. Refused (ValidationError) if the agency already has that year's report.
+    """
+    year = report.fiscal_year + 1
+    refused = ValidationError(
+        _("The report for fiscal year %(year)s already exists: it was not replaced.")
+        % {"year": thai.thai_digits(year)}
+    )
+    if Report.objects.filter(agency=report.agency_id, fiscal_year=year).exists():
+        raise refused
+    try:
+        with transaction.atomic():
+            new = Report.objects.create(agency=report.agency, fiscal_year=year)
+    except IntegrityError:  # created meanwhile by someone else
+        raise refused from None
+    for measure in report.measures.with_lists():
+        period = {}
+        if measure.has_period:
+            period = {
+                "start_month": measure.start_month,
+                "start_year": measure.start_year + 1,
+                "end_month": measure.end_month,
+                "end_year": measure.end_year + 1,
+            }
+        copy = Measure.objects.create(
+            report=new,
+            number=measure.number,
+            title=thai.shift_year_mentions(measure.title, report.fiscal_year, 1),
+            **period,
+        )
+        copy.divisions.set(measure.divisions.all())
+        copy.indicators.set(measure.indicators.all())
+        Method.objects.bulk_create(
+            Method(
+                measure=copy,
+                order=method.order,
+                text=thai.shift_year_mentions(method.text, report.fiscal_year, 1),
+            )
+            for method in measure.methods.all()
+        )
+    logger.info("%s carried forward to %s by %s", report, year, by)
+    return new

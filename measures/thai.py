@@ -79,6 +79,29 @@ def format_date(date: datetime.date, *, abbreviated: bool = False) -> str:
     return thai_digits(f"{date.day} {months[date.month - 1]} {buddhist_year(date)}")
 
 
+def format_month_year(month: int, year: int) -> str:
+    """ "ต.ค. 2567": a period's end as a spreadsheet cell, in Arabic digits so it sorts and edits
+    easily (``parse_month_year`` reads either kind of digits back)."""
+    return f"{MONTH_ABBRS[month - 1]} {year}"
+
+
+def parse_month_year(text: str) -> tuple[int, int]:
+    """(month, พ.ศ. year) from "ต.ค. 2567", "ต.ค. ๒๕๖๗" or "ตุลาคม 2567"; ValueError otherwise."""
+    parts = text.strip().rsplit(None, 1)
+    if len(parts) != 2:
+        raise ValueError(f"not a month and year: “{text.strip()}”")
+    month, year = parts
+    return parse_month(month), parse_number(year)
+
+
+def shift_year_mentions(text: str, year: int, by: int) -> str:
+    """Every "พ.ศ. <year>" in ``text`` moved ``by`` years, in the digits it was written in."""
+    for digits in (str(year), thai_digits(year)):
+        moved = str(year + by) if digits.isascii() else thai_digits(year + by)
+        text = re.sub(rf"(พ\.ศ\.\s*){digits}(?![0-9๐-๙])", rf"\g<1>{moved}", text)
+    return text
+
+
 # What a line must never split: "ฯลฯ" (Pango breaks it ฯ|ลฯ), an era year ("พ.ศ. ๒๕๖๘") and a
 # hyphenated Latin word ("E-Service").
 _KEEP_TOGETHER = re.compile(r"(ฯลฯ|พ\.ศ\.\s*[๐-๙0-9]+|[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+)")

@@ -1,7 +1,8 @@
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from measures.models import Measure
+from measures.models import AcceptedWord, Measure
 
 
 @pytest.fixture
@@ -46,3 +47,25 @@ def test_the_admin_login_page_opens_in_a_browser(page):
     page.goto("/admin/")
     assert page.locator("input[name=username]").is_visible()
     assert "เข้าสู่ระบบ" in page.content()
+
+
+def test_the_admin_records_who_added_an_accepted_word(admin_client, demo_report):
+    url = reverse("admin:measures_acceptedword_add")
+    response = admin_client.post(url, {"agency": demo_report.agency.pk, "word": "บวลาย"})
+    assert response.status_code == 302
+    word = AcceptedWord.objects.get()
+    assert (word.agency, word.word, word.added_by.username) == (demo_report.agency, "บวลาย", "root")
+
+
+def test_an_accepted_word_is_one_word(demo_report):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AcceptedWord.objects.create(agency=demo_report.agency, word="บ้าน บวลาย")
+    assert not AcceptedWord.objects.exists()
+
+
+def test_the_admin_refuses_an_accepted_word_with_a_space(admin_client, demo_report):
+    url = reverse("admin:measures_acceptedword_add")
+    response = admin_client.post(url, {"agency": demo_report.agency.pk, "word": "บ้าน บวลาย"})
+    assert response.status_code == 200
+    assert "คำที่ยอมรับต้องเป็นคำเดียว" in response.content.decode()
+    assert not AcceptedWord.objects.exists()

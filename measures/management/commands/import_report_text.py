@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 
 from measures.models import Agency, Report
 from measures.report_text import ReportTextError, parse_report_text
+from measures.review import Finding
+from measures.review.cover import report_text_warnings
 from measures.services import agency_division_names, report_import_parsed
 
 
@@ -18,7 +20,12 @@ class Command(BaseCommand):
         parser.add_argument("--year", required=True, type=int, help="fiscal year (B.E.), e.g. 2568")
 
     def handle(self, *args, path, agency, year, **options):
-        report = import_report_file(path, agency_slug=agency, year=year)
+        warnings: list[Finding] = []
+        report = import_report_file(path, agency_slug=agency, year=year, cover_warnings=warnings)
+        for finding in warnings:
+            self.stderr.write(
+                _("Warning: %(where)s: %(message)s") % {"where": path, "message": finding.message}
+            )
         self.stdout.write(
             _("Imported %(count)d measures into %(report)s.")
             % {"count": report.measures.count(), "report": report}
@@ -26,7 +33,11 @@ class Command(BaseCommand):
 
 
 @transaction.atomic
-def import_report_file(path: Path, *, agency_slug: str, year: int) -> Report:
+def import_report_file(
+    path: Path, *, agency_slug: str, year: int, cover_warnings: list[Finding] | None = None
+) -> Report:
+    """Import the file; what its cover and heading say unlike the agency record is appended to
+    ``cover_warnings`` (the import goes ahead: the record is right, the cover is not kept)."""
     try:
         agency = Agency.objects.get(slug=agency_slug)
     except Agency.DoesNotExist:
@@ -41,6 +52,8 @@ def import_report_file(path: Path, *, agency_slug: str, year: int) -> Report:
         parsed = parse_report_text(text, agency_division_names(agency))
     except ReportTextError as error:
         raise CommandError(f"{path}: {error}") from None
+    if cover_warnings is not None:
+        cover_warnings.extend(report_text_warnings(parsed, agency))
     report, _created = Report.objects.get_or_create(agency=agency, fiscal_year=year)
     report_import_parsed(report=report, parsed=parsed)
     return report

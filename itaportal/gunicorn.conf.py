@@ -1,0 +1,23 @@
+"""gunicorn settings: `gunicorn -c itaportal/gunicorn.conf.py itaportal.wsgi`.
+
+Every value can be overridden from the environment (GUNICORN_BIND, GUNICORN_WORKERS, …) or on the
+command line.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Sync workers: pages are rendered from frozen data and PDFs from storage, so requests are short.
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then so that a slow leak (WeasyPrint, fonts) cannot grow forever.
+max_requests = 2000
+max_requests_jitter = 200
+# Only the local reverse proxy may say which client and scheme a request came from.
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = "-"
+errorlog = "-"

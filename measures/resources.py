@@ -1,0 +1,360 @@
+"""A report's measures as spreadsheet rows, declared once for import and export.
+
+One row per measure. The column names are part of the file format, like the headers of the
+printed table (``report_text.HEADERS``), so they stay Thai whatever the interface language:
+a file exported in one language imports in the other.
+
+The same resource exports live measures (model instances) and published ones (the measure dicts
+of a frozen ``report_document``), so the open data and the coordinator's export are one format.
+"""
+
+import re
+from collections import defaultdict
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import resources, widgets
+from import_export.fields import Field
+from import_export.instance_loaders import BaseInstanceLoader
+
+from measures import thai
+from measures.models import MAX_YEAR, MIN_YEAR, Indicator, Measure, Method, Outcome, Result
+from measures.report_text import HEADERS, ReportTextError, cited_indicator, parse_divisions
+from measures.spreadsheet import FORMATS, SpreadsheetError
+
+_ITEM_NUMBER = re.compile(r"([๐-๙0-9]{1,3})\.\s*")
+NUMBER = "ลำดับ"
+START = "เดือนที่เริ่ม"
+END = "เดือนที่สิ้นสุด"
+INDICATORS = "ตัวชี้วัดเป้าหมาย"
+SMALLINT_MAX = 32767
+
+
+def cell_text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+class NumberWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        if not cell_text(value):
+            raise ValueError(_("the measure number is missing."))
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        try:
+            number = value if isinstance(value, int) else thai.parse_number(str(value))
+        except ValueError:
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": value}) from None
+        if not 1 <= number <= SMALLINT_MAX:
+            raise ValueError(_("the measure number must be 1 or more."))
+        return number
+
+    def render(self, value, obj=None, **kwargs):
+        return value
+
+
+class TextWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        text = cell_text(value)
+        if not text:
+            raise ValueError(_("this cell is empty."))
+        return text
+
+    def render(self, value, obj=None, **kwargs):
+        return value
+
+
+class MonthYearWidget(widgets.Widget):
+    """ "ต.ค. 2567" ⇄ (10, 2567); an empty cell is an unknown period."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = cell_text(value)
+        if not text:
+            return None
+        try:
+            month, year = thai.parse_month_year(text)
+        except ValueError:
+            raise ValueError(
+                _("cannot read the month “%(text)s” (write it like “ต.ค. 2567”).") % {"text": text}
+            ) from None
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise ValueError(
+                _("%(year)s is not a Buddhist Era year (write it like “ต.ค. 2567”).")
+                % {"year": year}
+            )
+        return month, year
+
+    def render(self, value, obj=None, **kwargs):
+        return thai.format_month_year(*value) if value else ""
+
+
+class LinesWidget(widgets.Widget):
+    """A numbered list as a multi-line cell: one item a line, numbers implied by the order."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = "" if value is None else str(value)
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        # Lines typed with their numbers ("๑. …", "๒. …") lose them: the order is the number.
+        numbered = [_ITEM_NUMBER.match(line) for line in lines]
+        if lines and all(
+            match and thai.parse_number(match[1]) == order
+            for order, match in enumerate(numbered, 1)
+        ):
+            return [line[match.end() :] for line, match in zip(lines, numbered, strict=True)]
+        return lines
+
+    def render(self, value, obj=None, **kwargs):
+        return "\n".join(str(item) for item in value)
+
+
+class DivisionsWidget(LinesWidget):
+    """Division names, one a line (or separated by spaces, as the printed report has them)."""
+
+    def __init__(self, known: list[str] = ()):
+        super().__init__()
+        self.known = list(known)
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            names = parse_divisions(0, " ".join(super().clean(value)), self.known)
+        except ReportTextError as error:
+            raise ValueError(error.message) from None
+        # In the agency's order, as the database gives them back, so that unchanged is equal.
+        return sorted(names, key=self.known.index)
+
+
+class IndicatorsWidget(LinesWidget):
+    def clean(self, value, row=None, **kwargs):
+        numbers = []
+        for item in " ".join(super().clean(value)).replace(",", " ").split():
+            try:
+                number = thai.parse_number(item)
+            except ValueError:
+                number = 0
+            if not 1 <= number <= 10:
+                raise ValueError(
+                    _("“%(value)s” is not an ITA indicator number (1 to 10).") % {"value": item}
+                )
+            numbers.append(number)
+        return sorted(set(numbers))
+
+
+class ListField(Field):
+    """A list kept in related rows (divisions, indicators, methods, results, outcomes).
+
+    Import holds the cleaned list on the instance (``imported_lists``) until the measure is saved
+    and has a key; the rows are written by ``MeasureResource.after_import``. The loader keeps the
+    stored lists as ``stored_lists``.
+    """
+
+    def get_value(self, instance):
+        if isinstance(instance, dict):  # a measure of a published document
+            items = instance[self.attribute]
+            return [item["text"] if isinstance(item, dict) else item for item in items]
+        for held in ("imported_lists", "stored_lists"):
+            lists = getattr(instance, held, {})
+            if self.attribute in lists:
+                return lists[self.attribute]
+        if instance.pk is None:
+            return []
+        related = getattr(instance, self.attribute).all()
+        if self.attribute == "divisions":
+            return [division.name for division in related]
+        if self.attribute == "indicators":
+            return [indicator.number for indicator in related]
+        return [item.text for item in related]
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        if not hasattr(instance, "imported_lists"):
+            instance.imported_lists = {}
+        instance.imported_lists[self.attribute] = self.clean(row, **kwargs)
+
+
+class PeriodField(Field):
+    """One end of the period ("start" or "end"): a month and a year in one cell."""
+
+    def get_value(self, instance):
+        if isinstance(instance, dict):
+            period = instance["period"]
+            if period is None:
+                return None
+            return period[f"{self.attribute}_month"], period[f"{self.attribute}_year"]
+        month = getattr(instance, f"{self.attribute}_month")
+        return None if month is None else (month, getattr(instance, f"{self.attribute}_year"))
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        month, year = self.clean(row, **kwargs) or (None, None)
+        setattr(instance, f"{self.attribute}_month", month)
+        setattr(instance, f"{self.attribute}_year", year)
+
+
+class ReportMeasureLoader(BaseInstanceLoader):
+    """The report's measures by number, loaded once with their lists (not one query a row)."""
+
+    def __init__(self, resource, dataset=None):
+        super().__init__(resource, dataset)
+        self.by_number = {m.number: m for m in resource.get_queryset().with_lists()}
+        lists = [name for name, field in resource.fields.items() if isinstance(field, ListField)]
+        for measure in self.by_number.values():
+            # Kept as plain data: the copy the import compares with loses the prefetch cache.
+            measure.stored_lists = {
+                name: resource.fields[name].get_value(measure) for name in lists
+            }
+
+    def get_instance(self, row):
+        return self.by_number.get(self.resource.fields["number"].clean(row))
+
+
+class MeasureResource(resources.ModelResource):
+    number = Field("number", NUMBER, NumberWidget())
+    title = Field("title", HEADERS[0], TextWidget())
+    methods = ListField("methods", HEADERS[1], LinesWidget())
+    start = PeriodField("start", START, MonthYearWidget())
+    end = PeriodField("end", END, MonthYearWidget())
+    divisions = ListField("divisions", HEADERS[3], DivisionsWidget())
+    results = ListField("results", HEADERS[4], LinesWidget())
+    outcomes = ListField("outcomes", HEADERS[5], LinesWidget())
+    indicators = ListField("indicators", INDICATORS, IndicatorsWidget())
+
+    class Meta:
+        model = Measure
+        name = gettext_lazy("Measures of one report")
+        fields = (
+            "number", "title", "methods", "start", "end",
+            "divisions", "results", "outcomes", "indicators",
+        )  # fmt: skip
+        export_order = fields
+        import_id_fields = ["number"]
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+        instance_loader_class = ReportMeasureLoader
+
+    def __init__(self, report=None, **kwargs):
+        super().__init__(**kwargs)
+        self.report = report
+        if report is not None:
+            self.fields["divisions"].widget = DivisionsWidget(
+                report.agency.divisions.values_list("name", flat=True)
+            )
+
+    # Importing: rows update the report's measures by number and add new ones.
+
+    def get_queryset(self):
+        return Measure.objects.filter(report=self.report)
+
+    def init_instance(self, row=None):
+        return Measure(report=self.report)
+
+    def get_instance(self, instance_loader, row):
+        try:
+            return super().get_instance(instance_loader, row)
+        except ValueError as error:
+            raise ValidationError({"number": str(error)}) from None
+
+    def check_headers(self, dataset):
+        """Refuse a file whose header row lacks a column, before any row is read."""
+        required = [f.column_name for name, f in self.fields.items() if name != "indicators"]
+        missing = [column for column in required if column not in (dataset.headers or [])]
+        if missing:
+            raise SpreadsheetError(
+                _("The header row (row ๑) lacks the column(s): %(columns)s.")
+                % {"columns": ", ".join(f"“{column}”" for column in missing)}
+            )
+        if not len(dataset):
+            raise SpreadsheetError(_("The file has no measures below its header row."))
+
+    def before_import(self, dataset, **kwargs):
+        self.check_headers(dataset)
+        self.rows_by_number: dict[int, int] = {}
+        self.pending: dict[type, list] = defaultdict(list)
+        self.division_by_name = {d.name: d for d in self.report.agency.divisions.all()}
+        self.indicator_by_number = {i.number: i for i in Indicator.objects.all()}
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        sheet_row = kwargs["row_number"] + 1
+        if "number" not in errors:
+            first = self.rows_by_number.setdefault(instance.number, sheet_row)
+            if first != sheet_row:
+                errors["number"] = [
+                    _("measure number %(number)s is also in row %(row)s.")
+                    % {"number": thai.thai_digits(instance.number), "row": thai.thai_digits(first)}
+                ]
+        if "start" not in errors and "end" not in errors:
+            self.check_period(instance, errors)
+        if errors:
+            raise ValidationError(errors)
+
+    @staticmethod
+    def check_period(instance, errors):
+        if (instance.start_month is None) != (instance.end_month is None):
+            errors["end" if instance.end_month is None else "start"] = [
+                _("give both the start and the end month, or neither.")
+            ]
+        elif instance.start_month is not None and thai.month_index(
+            instance.end_month, instance.end_year
+        ) < thai.month_index(instance.start_month, instance.start_year):
+            errors["end"] = [_("the end month is before the start month.")]
+
+    def before_save_instance(self, instance, row, **kwargs):
+        instance.was_new = instance.pk is None
+
+    def after_save_instance(self, instance, row, **kwargs):
+        """Queue the measure's lists; ``after_import`` writes all rows' lists in a few queries."""
+        if not instance.was_new:
+            instance.divisions.clear()
+            instance.indicators.clear()
+            for model in (Method, Result, Outcome):
+                model.objects.filter(measure=instance).delete()
+        lists = instance.imported_lists
+        outcomes = lists["outcomes"]
+        cited = [cited_indicator(text) for text in outcomes]
+        # Without the column, the target indicators are those the outcomes cite, as in the
+        # text import.
+        targets = lists.get("indicators", sorted({n for n in cited if n is not None}))
+        queue = self.pending
+        queue[Measure.divisions.through] += [
+            Measure.divisions.through(measure=instance, division=self.division_by_name[name])
+            for name in lists["divisions"]
+        ]
+        queue[Measure.indicators.through] += [
+            Measure.indicators.through(measure=instance, indicator=self.indicator_by_number[n])
+            for n in targets
+        ]
+        for model, texts in ((Method, lists["methods"]), (Result, lists["results"])):
+            queue[model] += [
+                model(measure=instance, order=order, text=text)
+                for order, text in enumerate(texts, 1)
+            ]
+        queue[Outcome] += [
+            Outcome(
+                measure=instance, order=order, text=text, indicator=self.indicator_by_number.get(n)
+            )
+            for order, (text, n) in enumerate(zip(outcomes, cited, strict=True), 1)
+        ]
+
+    def after_import(self, dataset, result, **kwargs):
+        # Not the parent's sequence reset: measures are never imported with their ids.
+        if result.has_errors() or result.has_validation_errors():
+            return
+        for model, objects in self.pending.items():
+            model.objects.bulk_create(objects, batch_size=500)
+
+    def column_of(self, key: str) -> str | None:
+        """The column a validation error key (a field name) stands for."""
+        if key == NON_FIELD_ERRORS or key not in self.fields:
+            return None
+        return self.fields[key].column_name
+
+
+def measures_file(measures, format: str) -> bytes:
+    """The measures (model instances or published measure dicts) as an XLSX or CSV file."""
+    dataset = MeasureResource().export(queryset=measures)
+    dataset.title = "มาตรการ"
+    data = FORMATS[format]().export_data(dataset)
+    return data.encode("utf-8") if isinstance(data, str) else data

@@ -1,0 +1,158 @@
+"""What a review finding is, the text a review reads, and the registry of checks.
+
+A review reads the report *document* (measures.document.report_document: the same dict that a
+publication freezes), so that drafts and published versions are reviewed alike. Every finding
+points at one piece of text (measure, column, item) and at the span of it that is wrong, as
+character offsets, so that a page can highlight it without reviewing again.
+"""
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+
+from django.utils.translation import gettext_lazy as _
+
+from measures import thai
+
+ERROR, WARNING = "error", "warning"
+SEVERITY_LABELS = {ERROR: _("error"), WARNING: _("warning")}
+
+# Where in the report a piece of text stands; the labels are the report's own column headers.
+COLUMN_LABELS = {
+    "cover": _("cover"),
+    "introduction": _("introductory sentence"),
+    "title": _("measure, project or activity"),
+    "methods": _("method"),
+    "period": _("period"),
+    "divisions": _("responsible divisions"),
+    "results": _("result"),
+    "outcomes": _("outcome"),
+    "scores": _("indicator scores"),
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem: where it is, the text with the offending span, why, and a fix if known."""
+
+    check: str
+    severity: str
+    message: str
+    measure: int | None = None
+    column: str = ""
+    item: int | None = None
+    text: str = ""
+    start: int = 0
+    end: int = 0
+    suggestion: str = ""
+
+    @property
+    def key(self) -> str:
+        """Stable across runs: an acknowledgement holds until the quoted text changes."""
+        parts = (self.check, self.measure, self.column, self.item, self.text[self.start : self.end])
+        return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    @property
+    def excerpt(self) -> tuple[str, str, str]:
+        """The text split around the problem: (before, problem, after) for highlighting."""
+        return self.text[: self.start], self.text[self.start : self.end], self.text[self.end :]
+
+    @property
+    def location(self) -> str:
+        """ "มาตรการที่ ๕ วิธีดำเนินการ ข้อ ๑" in words a coordinator reads."""
+        parts = []
+        if self.measure is not None:
+            parts.append(_("measure %(number)s") % {"number": thai.thai_digits(self.measure)})
+        if self.column:
+            parts.append(str(COLUMN_LABELS[self.column]))
+        if self.item is not None:
+            parts.append(_("item %(number)s") % {"number": thai.thai_digits(self.item)})
+        return " ".join(parts)
+
+    def as_dict(self) -> dict:
+        return asdict(self) | {"key": self.key}
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One piece of the report's free text, addressed as a finding addresses it."""
+
+    text: str
+    column: str
+    measure: int | None = None
+    item: int | None = None
+
+    def finding(self, check: str, severity: str, message: str, start: int, end: int, **extra):
+        return Finding(
+            check,
+            severity,
+            str(message),
+            measure=self.measure,
+            column=self.column,
+            item=self.item,
+            text=self.text,
+            start=start,
+            end=end,
+            **extra,
+        )
+
+
+@dataclass
+class ReviewInput:
+    """A report document and what the agency has told us about its own vocabulary."""
+
+    document: dict
+    # Indicator number → its name in the ITA framework.
+    indicator_names: dict[int, str]
+    accepted_words: frozenset[str] = field(default_factory=frozenset)
+
+    @cached_property
+    def cells(self) -> list[Cell]:
+        """Every piece of free text the report prints, in reading order."""
+        cells = [Cell(self.document["introduction"], "introduction")]
+        for measure in self.document["measures"]:
+            number = measure["number"]
+            cells.append(Cell(measure["title"], "title", number))
+            for column in ("methods", "results", "outcomes"):
+                for order, item in enumerate(measure[column], start=1):
+                    text = item["text"] if column == "outcomes" else item
+                    cells.append(Cell(text, column, number, order))
+        return cells
+
+    @cached_property
+    def names(self) -> list[str]:
+        """Names the agency itself gave: always right, and the form that variants should take."""
+        agency = self.document["agency"]
+        names = [agency["name"], agency["short_name"], agency["district"], agency["province"]]
+        for measure in self.document["measures"]:
+            names.extend(measure["divisions"])
+        names.extend(self.indicator_names.values())
+        return list(dict.fromkeys(name for name in names if name))
+
+    @cached_property
+    def scores(self) -> dict[int, dict]:
+        return {entry["indicator"]: entry for entry in self.document["scores"]}
+
+
+Check = Callable[[ReviewInput], Iterable[Finding]]
+CHECKS: dict[str, Check] = {}
+
+
+def check(name: str) -> Callable[[Check], Check]:
+    """Register a check; a new check is one decorated function in any module of this package."""
+
+    def register(function: Check) -> Check:
+        CHECKS[name] = function
+        return function
+
+    return register
+
+
+def run_checks(review: ReviewInput, names: Iterable[str] | None = None) -> Iterator[Finding]:
+    for name in names or CHECKS:
+        yield from CHECKS[name](review)

@@ -1,0 +1,66 @@
+"""The imported cover and heading against the agency record: the name, district and province a
+report prints about itself must be the agency's (the seed's cover says "อำเภอบวลาย" for บัวลาย).
+
+Used when a report's text is imported; the cover is not kept after that, so this is not a check
+of the report document.
+"""
+
+from django.utils.translation import gettext as _
+
+from measures.review.base import WARNING, Cell, Finding
+from measures.review.language import MAX_DIFFERENCE, distance
+
+
+def agency_names(agency) -> list[str]:
+    """The forms a cover prints: full name, "อำเภอ…", "จังหวัด…"."""
+    names = [agency.name]
+    for prefix, value in (("อำเภอ", agency.district), ("จังหวัด", agency.province)):
+        if value:
+            names.append(value if value.startswith(prefix) else prefix + value)
+    return names
+
+
+def report_text_warnings(parsed, agency) -> list[Finding]:
+    """What an imported text (a report_text.ParsedReport) says about the agency unlike its record:
+    for the command and the upload page alike."""
+    return cover_findings(parsed.cover_lines + parsed.heading_lines, agency)
+
+
+def cover_findings(lines: list[str], agency) -> list[Finding]:
+    """A warning for each name in ``lines`` that is one or two letters off the agency's."""
+    findings = []
+    for number, line in enumerate(lines, start=1):
+        cell = Cell(line, "cover", item=number)
+        for name in agency_names(agency):
+            if name in line:
+                continue
+            near = _nearest(line, name)
+            if near is None:
+                continue
+            start, end = near
+            findings.append(
+                cell.finding(
+                    "cover",
+                    WARNING,
+                    _("The cover writes “%(found)s”; the agency record says “%(name)s”.")
+                    % {"found": line[start:end], "name": name},
+                    start,
+                    end,
+                    suggestion=name,
+                )
+            )
+    return findings
+
+
+def _nearest(line: str, name: str) -> tuple[int, int] | None:
+    """The span of ``line`` closest to ``name`` if it is at most MAX_DIFFERENCE edits away."""
+    best = None
+    for length in range(len(name) - MAX_DIFFERENCE, len(name) + MAX_DIFFERENCE + 1):
+        for start in range(len(line) - length + 1):
+            span = line[start : start + length]
+            if span[0].isspace() or span[-1].isspace():
+                continue
+            edits = distance(span, name)
+            if edits <= MAX_DIFFERENCE and (best is None or edits < best[0]):
+                best = (edits, start, start + length)
+    return best[1:] if best else None

@@ -1,0 +1,197 @@
+"""Reading and writing spreadsheet files safely: the place where untrusted files arrive.
+
+Every upload goes through ``read_upload`` (a size limit checked before anything parses it), then
+one of the two formats below. They are django-import-export formats, so the admin's import and
+export use exactly the same checks as the services:
+
+- XLSX: a ZIP archive; its members' declared sizes are checked before openpyxl inflates anything
+  (Python's zipfile never inflates more than a member declares, so the declared sizes bound
+  the work), and cells holding formulas are refused.
+- CSV: UTF-8 (with or without BOM), or the Thai Windows code page cp874/TIS-620 that Excel uses
+  by default on Thai Windows; anything else is refused rather than shown as mojibake.
+
+On export, text that a spreadsheet would run as a formula (leading ``=``, ``+``, ``-``, ``@``)
+is prefixed with an apostrophe, and the prefix is taken off again on import, so that the data
+round-trips exactly.
+"""
+
+import csv
+import io
+import zipfile
+
+import openpyxl
+import tablib
+from django.conf import settings
+from django.utils.translation import gettext as _
+from import_export.formats import base_formats
+
+from measures import thai
+
+# Characters that make a spreadsheet read a cell as a formula (OWASP's CSV injection list).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+ESCAPE = "'"
+XLSX_KIND = "Excel (.xlsx)"
+
+
+class SpreadsheetError(ValueError):
+    """A file that cannot be read: the message says why, in the user's language."""
+
+
+def read_upload(file) -> bytes:
+    """The bytes of an uploaded file, refused if empty or over ``IMPORT_MAX_BYTES``.
+
+    Reads one byte past the limit at most, so a huge upload is never held in memory whole.
+    """
+    limit = settings.IMPORT_MAX_BYTES
+    size = getattr(file, "size", None)
+    if size is not None and size > limit:
+        raise SpreadsheetError(too_big_message())
+    data = file.read(limit + 1)
+    if len(data) > limit:
+        raise SpreadsheetError(too_big_message())
+    if not data.strip():
+        raise SpreadsheetError(_("The file is empty."))
+    return data
+
+
+def too_big_message() -> str:
+    return _("The file is larger than the limit of %(size)s MB.") % {
+        "size": thai.thai_digits(settings.IMPORT_MAX_BYTES // (1024 * 1024))
+    }
+
+
+def open_zip(data: bytes, kind: str) -> zipfile.ZipFile:
+    """A ZIP-based document (XLSX, DOCX), checked against decompression bombs before use."""
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise SpreadsheetError(not_a_message(kind))
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile):
+        raise SpreadsheetError(not_a_message(kind)) from None
+    unpacked = sum(member.file_size for member in archive.infolist())
+    if unpacked > settings.IMPORT_MAX_UNPACKED_BYTES:
+        raise SpreadsheetError(
+            _("This %(kind)s file unpacks to more than %(size)s MB: it is refused.")
+            % {
+                "kind": kind,
+                "size": thai.thai_digits(settings.IMPORT_MAX_UNPACKED_BYTES // (1024 * 1024)),
+            }
+        )
+    return archive
+
+
+def not_a_message(kind: str) -> str:
+    return _("This file is not a %(kind)s file, whatever its name says.") % {"kind": kind}
+
+
+def cell_error(row: int, column: str, message: str) -> str:
+    return _("Row %(row)s, column “%(column)s”: %(message)s") % {
+        "row": thai.thai_digits(row),
+        "column": column,
+        "message": message,
+    }
+
+
+def neutralise(value):
+    """Text a spreadsheet would run as a formula, made inert by a leading apostrophe."""
+    if isinstance(value, str) and value.startswith((*FORMULA_TRIGGERS, ESCAPE)):
+        return ESCAPE + value
+    return value
+
+
+def restore(value):
+    """The inverse of ``neutralise``."""
+    escaped = isinstance(value, str) and value.startswith(ESCAPE)
+    return value[1:] if escaped and value[1:].startswith((*FORMULA_TRIGGERS, ESCAPE)) else value
+
+
+def _dataset(rows: list[list], headers: list[str]) -> tablib.Dataset:
+    """The rows under the header, formulas refused, trailing blank rows dropped."""
+    while rows and all(value in (None, "") for value in rows[-1]):
+        rows.pop()
+    headers = [str(h).strip() if h is not None else "" for h in headers]
+    for number, row in enumerate(rows, start=2):
+        for header, value in zip(headers, row, strict=False):
+            if isinstance(value, str) and value.startswith("="):
+                raise SpreadsheetError(
+                    cell_error(
+                        number,
+                        header,
+                        _("formulas are not accepted (“%(value)s”); type the text itself.")
+                        % {"value": value[:40]},
+                    )
+                )
+    width = len(headers)
+    dataset = tablib.Dataset(headers=headers)
+    for row in rows:
+        cells = [restore(value) for value in row[:width]]
+        dataset.append(cells + [None] * (width - len(cells)))
+    return dataset
+
+
+def _neutralised(dataset: tablib.Dataset) -> tablib.Dataset:
+    safe = tablib.Dataset(headers=dataset.headers, title=dataset.title)
+    for row in dataset:
+        safe.append([neutralise(value) for value in row])
+    return safe
+
+
+class XLSXFormat(base_formats.XLSX):
+    def create_dataset(self, in_stream):
+        open_zip(in_stream, XLSX_KIND)
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True)
+            # A formula cell's value is its formula text ("=SUM(…)"), refused like typed ones.
+            rows = [[cell.value for cell in cells] for cells in book.active.iter_rows()]
+            book.close()
+        except Exception:  # openpyxl raises many types for a damaged or foreign archive
+            raise SpreadsheetError(not_a_message(XLSX_KIND)) from None
+        if not rows:
+            raise SpreadsheetError(_("The file is empty."))
+        return _dataset(rows[1:], rows[0])
+
+    def export_data(self, dataset, **kwargs):
+        return super().export_data(_neutralised(dataset), **kwargs)
+
+
+class CSVFormat(base_formats.CSV):
+    """CSV read as bytes, so that the encoding is decided here and not guessed by a caller."""
+
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+    def create_dataset(self, in_stream):
+        rows = list(csv.reader(io.StringIO(decode_text(in_stream), newline="")))
+        if not rows:
+            raise SpreadsheetError(_("The file is empty."))
+        return _dataset(rows[1:], rows[0])
+
+    def export_data(self, dataset, **kwargs):
+        # The BOM makes Excel read the file as UTF-8 instead of the Windows code page.
+        return "\ufeff" + super().export_data(_neutralised(dataset), **kwargs)
+
+
+def decode_text(data: bytes) -> str:
+    if b"\x00" in data:
+        raise SpreadsheetError(_("This file is not a text file, whatever its name says."))
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp874")
+    except UnicodeDecodeError:
+        text = ""
+    # cp874 maps most bytes to something: accept it only when it reads as Thai text.
+    thai_text = any("\u0e01" <= char <= "\u0e5b" for char in text)
+    if thai_text and not any(ord(char) < 32 and char not in "\r\n\t" for char in text):
+        return text
+    raise SpreadsheetError(
+        _("Cannot read the file's text: save it as UTF-8 (in Excel: “CSV UTF-8”) and try again.")
+    )
+
+
+FORMATS = {"xlsx": XLSXFormat, "csv": CSVFormat}

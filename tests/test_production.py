@@ -1,0 +1,126 @@
+"""Production plumbing: health check, security headers, shared cache, structured logs, settings."""
+
+import json
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.cache import caches
+from django.test import override_settings
+
+from itaportal.logging import JSONFormatter
+
+ROOT = Path(__file__).resolve().parent.parent
+REDIS_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/15",
+        "KEY_PREFIX": "itaportal-test",
+    }
+}
+
+
+def test_healthz_reports_database_and_cache(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_healthz_answers_503_when_the_database_is_down(client, db, monkeypatch):
+    class Unreachable:
+        def cursor(self):
+            raise ConnectionError("database unreachable")
+
+    monkeypatch.setattr("itaportal.views.connection", Unreachable())
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "error: ConnectionError"
+
+
+@override_settings(CACHES=REDIS_CACHE)
+def test_the_redis_cache_is_shared_and_reported_healthy(client, db):
+    """Runs against the machine's real Redis on 127.0.0.1:6379."""
+    caches["default"].set("shared-key", "ค่าที่แชร์", 30)
+    assert caches["default"].get("shared-key") == "ค่าที่แชร์"
+    assert caches["default"].__class__.__name__ == "RedisCache"
+    assert client.get("/healthz").json()["cache"] == "ok"
+
+
+@override_settings(
+    CACHES={
+        **REDIS_CACHE,
+        "default": {**REDIS_CACHE["default"], "LOCATION": "redis://127.0.0.1:1/0"},
+    }
+)
+def test_healthz_answers_503_when_the_cache_is_unreachable(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["cache"].startswith("error:")
+
+
+def test_pages_carry_a_content_security_policy_without_inline_scripts(client, db):
+    response = client.get("/admin/login/")
+    policy = response["Content-Security-Policy"]
+    script_src = next(part for part in policy.split(";") if part.strip().startswith("script-src"))
+    assert "'unsafe-inline'" not in script_src
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "camera=()" in response["Permissions-Policy"]
+
+
+def test_json_logs_are_one_object_per_line_with_extra_fields():
+    record = logging.makeLogRecord(
+        {"name": "measures", "levelname": "INFO", "msg": "เผยแพร่ %s", "args": ("รายงาน",)}
+    )
+    record.report = 7
+    line = JSONFormatter().format(record)
+    assert "\n" not in line
+    assert json.loads(line) | {"time": None} == {
+        "time": None,
+        "level": "INFO",
+        "logger": "measures",
+        "message": "เผยแพร่ รายงาน",
+        "report": 7,
+    }
+
+
+def run_settings_check(*args, **env):
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", *args],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "itaportal.settings", **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = run_settings_check(
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY="a-long-random-production-key-" + "x" * 40,
+        ALLOWED_HOSTS="ita.example.go.th",
+    )
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DEBUG": "0"}, "SECRET_KEY must be set"),
+        ({"DEBUG": "maybe"}, "DEBUG must be a boolean"),
+        ({"CACHE_URL": "memcached://x"}, "CACHE_URL must be a redis:// URL"),
+    ],
+)
+def test_bad_settings_fail_loudly(env, message):
+    result = run_settings_check(**env)
+    assert result.returncode != 0
+    assert message in result.stderr
