@@ -148,6 +148,8 @@ def main() -> None:
     try:
         run([python, "manage.py", "migrate", "--noinput"], env)
         run([python, "manage.py", "load_demo"], env)
+        # DEBUG off serves static files through WhiteNoise's manifest.
+        run([python, "manage.py", "collectstatic", "--noinput"], env)
         renders = {}
         for size in ("seed", "100", "500"):
             print(f"rendering the PDF: {size} …", flush=True)
