@@ -302,17 +302,39 @@ def test_later_visitors_get_the_kept_page_and_pdf_without_a_query(
     assert pdf["Content-Disposition"] == first_pdf["Content-Disposition"]
 
 
-def test_the_kept_page_gives_each_visitor_a_working_language_form(demo_report):
-    Client().get(PAGE)
+def test_the_published_page_is_the_same_for_every_visitor_and_cacheable(demo_report):
+    first, second = Client().get(PAGE), Client().get(PAGE)
+    assert first.content == second.content
+    assert "Set-Cookie" not in second.headers
+    assert "csrfmiddlewaretoken" not in second.content.decode()
+    assert second["Cache-Control"] == "public, max-age=60"
+
+
+def test_a_logged_in_member_gets_a_private_response(client, demo_report, coordinator):
+    client.force_login(coordinator)
+    response = client.get(PAGE + "?published")
+    assert response["Cache-Control"] == "private, max-age=0, must-revalidate"
+
+
+def test_a_visitor_switches_language_through_the_language_page(demo_report):
     visitor = Client(enforce_csrf_checks=True)
     html = visitor.get(PAGE).content.decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    assert f'href="/language/?next={PAGE}"' in html
+    choice = visitor.get(f"/language/?next={PAGE}").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', choice).group(1)
+    assert f'name="next" type="hidden" value="{PAGE}"' in choice
     response = visitor.post(
         "/i18n/setlang/", {"language": "en", "next": PAGE, "csrfmiddlewaretoken": token}
     )
     assert response.status_code == 302
+    assert response["Location"] == PAGE
     assert visitor.cookies["django_language"].value == "en"
     assert "Method" in visitor.get(PAGE).content.decode()
+
+
+def test_the_language_page_refuses_to_send_visitors_elsewhere(client):
+    choice = client.get("/language/?next=https://evil.example/").content.decode()
+    assert 'name="next" type="hidden" value="/"' in choice
 
 
 # The worker closes its database connection after a task: no test transaction may wrap it.
