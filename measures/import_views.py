@@ -8,7 +8,9 @@ a path, and is refused if the file is gone, has changed, or the report changed s
 import hashlib
 import json
 import secrets
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -70,6 +73,7 @@ def _stash(request, *, report: Report, kind: str, cleaned: dict) -> str:
     token = secrets.token_urlsafe(24)
     data = cleaned["data"]
     name = storages["imports"].save(f"{token}.upload", ContentFile(data))
+    _sweep()
     request.session[PENDING] = {
         "token": token,
         "name": name,
@@ -81,6 +85,18 @@ def _stash(request, *, report: Report, kind: str, cleaned: dict) -> str:
         "filename": cleaned["filename"],
     }
     return token
+
+
+def _sweep() -> None:
+    """Delete previews never confirmed, once no session can still name them."""
+    storage = storages["imports"]
+    expired = timezone.now() - timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    for name in storage.listdir("")[1]:
+        try:
+            if storage.get_modified_time(name) < expired:
+                storage.delete(name)
+        except FileNotFoundError:  # swept by a concurrent request
+            pass
 
 
 def _unstash(request, *, report: Report, kind: str) -> tuple[dict, bytes] | None:

@@ -2,6 +2,8 @@
 
 import csv
 import io
+import os
+import time
 
 import openpyxl
 import pytest
@@ -264,3 +266,17 @@ def test_the_export_holds_the_reports_measures(coordinator_client, demo_report):
     assert text.startswith("\ufeff")
     assert "attachment" in response["Content-Disposition"]
     assert len(list(csv.reader(io.StringIO(text[1:])))) == 1 + demo_report.measures.count()
+
+
+def test_previews_never_confirmed_are_deleted_once_their_session_has_expired(
+    coordinator_client, empty_report, imports_dir, settings
+):
+    abandoned, recent = imports_dir / "abandoned.upload", imports_dir / "recent.upload"
+    abandoned.write_bytes(b"old")
+    recent.write_bytes(b"new")
+    old = time.time() - settings.SESSION_COOKIE_AGE - 60
+    os.utime(abandoned, (old, old))
+    preview(coordinator_client, 2567, "report", text=SEED.read_text(encoding="utf-8"))
+    assert not abandoned.exists()
+    assert recent.exists()
+    assert len(list(imports_dir.iterdir())) == 2
