@@ -193,6 +193,12 @@ DivisionFormSet = forms.modelformset_factory(
 )
 
 
+def upload_field(label, help_text) -> forms.FileField:
+    # Not required: the form says "choose a file" itself, or takes pasted text instead. An empty
+    # file gets the import's own message, like an empty pasted text.
+    return forms.FileField(label=label, help_text=help_text, required=False, allow_empty_file=True)
+
+
 class UploadForm(forms.Form):
     """A file to import: its bytes (size-checked) and format, chosen by its name's extension.
 
@@ -200,8 +206,6 @@ class UploadForm(forms.Form):
     """
 
     FORMATS: dict[str, str] = {}
-    # An empty file gets the import's own message, like an empty pasted text.
-    file = forms.FileField(label=_("File"), required=False, allow_empty_file=True)
 
     def clean(self):
         cleaned = super().clean()
@@ -229,11 +233,9 @@ def _read(upload) -> bytes:
 
 class MeasuresImportForm(UploadForm):
     FORMATS = {"xlsx": "xlsx", "csv": "csv"}
-    file = forms.FileField(
-        label=_("Spreadsheet (.xlsx or .csv)"),
-        required=False,
-        allow_empty_file=True,
-        help_text=_(
+    file = upload_field(
+        _("Spreadsheet (.xlsx or .csv)"),
+        _(
             "The columns of the exported file. Rows update the measures with the same number "
             "and add the others; measures not in the file are kept."
         ),
@@ -244,11 +246,9 @@ class ReportImportForm(UploadForm):
     """Last year's report as a text or Word file, or its text pasted."""
 
     FORMATS = {"txt": "text", "docx": "docx"}
-    file = forms.FileField(
-        label=_("Text or Word file (.txt or .docx)"),
-        required=False,
-        allow_empty_file=True,
-        help_text=_("The whole table: its measures replace those of the report."),
+    file = upload_field(
+        _("Text or Word file (.txt or .docx)"),
+        _("The whole table: its measures replace those of the report."),
     )
     text = forms.CharField(
         label=_("Or paste the report's text"), required=False, widget=forms.Textarea
