@@ -250,15 +250,16 @@ class ReportImportForm(UploadForm):
         _("Text or Word file (.txt or .docx)"),
         _("The whole table: its measures replace those of the report."),
     )
+    # Kept as pasted, so that an error's line number is the line in the box.
     text = forms.CharField(
-        label=_("Or paste the report's text"), required=False, widget=forms.Textarea
+        label=_("Or paste the report's text"), required=False, widget=forms.Textarea, strip=False
     )
 
     def clean(self):
-        text = self.cleaned_data.get("text", "").strip()
-        if text and self.cleaned_data.get("file"):
+        text = self.cleaned_data.get("text", "")
+        if text.strip() and self.cleaned_data.get("file"):
             raise forms.ValidationError(_("Choose a file or paste the text, not both."))
-        if text:
+        if text.strip():
             data = _read(ContentFile(text.encode("utf-8")))
             return {"data": data, "format": "text", "filename": ""}
         return super().clean()

@@ -178,6 +178,15 @@ def test_the_cover_warnings_are_shown_in_the_preview(coordinator_client, demo_re
     assert "ยืนยันการนำเข้า" in content
 
 
+def test_an_error_in_pasted_text_names_its_line_in_thai_digits(coordinator_client, empty_report):
+    text = SEED.read_text(encoding="utf-8").replace("ม.ค. - เม.ย.", "ม.ค. - เมย.ย.")
+    response = preview(coordinator_client, 2567, "report", text=text)
+    content = response.content.decode()
+    assert "บรรทัดที่ ๓๖: ไม่รู้จักเดือน “เมย.ย.”" in content
+    assert "ยืนยันการนำเข้า" not in content
+    assert not empty_report.measures.exists()
+
+
 def test_a_file_and_pasted_text_together_are_refused(coordinator_client, empty_report):
     response = preview(
         coordinator_client,
