@@ -125,7 +125,7 @@ def report_import(request, year: int, kind: str):
     _member, report = _get_for_user(request, Report, allow=_coordinator, fiscal_year=year)
     form_class, service = IMPORTS[kind]
     form = form_class()
-    outcome = token = None
+    upload = outcome = token = None
     if request.method == "POST" and "token" in request.POST:
         found = _unstash(request, report=report, kind=kind)
         if found is None:
@@ -134,6 +134,7 @@ def report_import(request, year: int, kind: str):
             )
             return redirect("staff:import", year=year, kind=kind)
         pending, data = found
+        upload = {"data": data, "format": pending["format"], "filename": pending["filename"]}
         if pending["state"] == _report_state(report):
             outcome = service(
                 report=report, file=ContentFile(data), format=pending["format"], dry_run=False
@@ -147,20 +148,14 @@ def report_import(request, year: int, kind: str):
                 request,
                 _("The report changed after the preview. Check this new preview, then confirm."),
             )
-            outcome = service(report=report, file=ContentFile(data), format=pending["format"])
-            if outcome.ok:
-                cleaned = {"data": data, **{k: pending[k] for k in ("format", "filename")}}
-                token = _stash(request, report=report, kind=kind, cleaned=cleaned)
     elif request.method == "POST":
         form = form_class(request.POST, request.FILES)
         if form.is_valid():
-            outcome = service(
-                report=report,
-                file=ContentFile(form.cleaned_data["data"]),
-                format=form.cleaned_data["format"],
-            )
-            if outcome.ok:
-                token = _stash(request, report=report, kind=kind, cleaned=form.cleaned_data)
+            upload = form.cleaned_data
+    if upload is not None and outcome is None:
+        outcome = service(report=report, file=ContentFile(upload["data"]), format=upload["format"])
+        if outcome.ok:
+            token = _stash(request, report=report, kind=kind, cleaned=upload)
     if outcome is not None and token is None:
         _discard(request)
     context = {
@@ -172,6 +167,7 @@ def report_import(request, year: int, kind: str):
         "rows": [(row, KIND_LABELS[row.kind]) for row in outcome.rows] if outcome else [],
         "summary": _counts(outcome) if outcome else "",
         "token": token,
+        "filename": upload["filename"] if upload else "",
     }
     return render(request, "staff/import.html", context)
 

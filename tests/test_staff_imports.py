@@ -81,6 +81,7 @@ def test_the_spreadsheet_preview_shows_each_row_and_writes_nothing(
     response = preview(coordinator_client, 2568, "measures", file=upload("measures.xlsx", data))
     content = response.content.decode()
     assert "มาตรการที่แก้ไขแล้ว" in content
+    assert "ไฟล์: measures.xlsx" in content
     assert "แก้ไข ๑, เหมือนเดิม ๕" in content
     assert "ยืนยันการนำเข้า" in content
     assert measures_of(demo_report) == before
