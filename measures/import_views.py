@@ -21,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from measures import services, thai
 from measures.document import report_document
@@ -182,6 +182,7 @@ def _counts(outcome: services.ImportOutcome) -> str:
 
 
 @login_required
+@require_GET
 def report_export(request, year: int, format: str):
     _member, report = _get_for_user(request, Report, allow=_coordinator, fiscal_year=year)
     response = HttpResponse(
