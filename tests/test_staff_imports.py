@@ -290,3 +290,17 @@ def test_previews_never_confirmed_are_deleted_once_their_session_has_expired(
     assert not abandoned.exists()
     assert recent.exists()
     assert len(list(imports_dir.iterdir())) == 2
+
+
+def test_only_the_coordinators_dashboard_links_to_the_data_pages(
+    client, coordinator, staff_palad, demo_report
+):
+    client.force_login(coordinator)
+    content = client.get("/staff/2568/").content.decode()
+    for url in ["/staff/2568/import/measures/", "/staff/2568/export.xlsx"]:
+        assert f'href="{url}"' in content
+    assert 'href="/staff/2568/carry-forward/"' in content
+    client.force_login(staff_palad)
+    content = client.get("/staff/2568/").content.decode()
+    assert "/import/" not in content
+    assert "carry-forward" not in content
