@@ -1,6 +1,8 @@
 import shutil
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.db import connections
 from django.utils import translation
@@ -12,8 +14,17 @@ from measures.models import Agency, Membership, Report
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Files a test stores (cached PDFs) go to a directory of its own, never to var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def demo_report(db) -> Report:
+    # A live-server (transactional) test empties every table after it, the indicators that a
+    # migration loads included: put them back for the tests that follow.
+    import_module("measures.migrations.0002_indicators").load_indicators(apps, None)
     load_demo()
     return Report.objects.get(agency__slug="mueang-phalai", fiscal_year=2568)
 
