@@ -1,11 +1,13 @@
 """What the exact text layer costs: render time and file size, plain WeasyPrint vs write_pdf.
 
-    /work/main/.venv/bin/python bench/pdf_text_layer.py [--runs 3]
+    /work/main/.venv/bin/python bench/pdf_text_layer.py [--runs 3] [--portal-only]
 
 Renders the demo report (the seed, as printed) and the same measures repeated to ~100, in the
 public (PDF/UA-1) and archival (PDF/A-3b + JSON) variants, each way with the same options, and
-prints a Markdown table. Times are CPU seconds, the median of --runs renders taken in
-alternation.
+prints a Markdown table. Then the same for the portal's own report PDF (reports/pdf.py, its
+template and print stylesheet): WeasyPrint's untagged write_pdf, as the portal rendered it
+before, beside the public and archival PDFs it renders now. Times are CPU seconds, the median
+of --runs renders taken in alternation.
 """
 
 import argparse
@@ -26,10 +28,14 @@ django.setup()
 
 import weasyprint  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
+from bench.run import synthetic  # noqa: E402
 from measures.document import report_document  # noqa: E402
 from measures.management.commands.load_demo import load_demo  # noqa: E402
 from measures.models import Report  # noqa: E402
+from reports import pdf as report_pdf  # noqa: E402
+from reports.opendata import open_data_document  # noqa: E402
 from reports.pdf_text import ARCHIVAL, PUBLIC, report_data_attachment, write_pdf  # noqa: E402
 from tests.pdf_samples import report_html  # noqa: E402
 
@@ -44,11 +50,18 @@ def timed(render) -> tuple[float, int]:
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
-    runs = parser.parse_args().runs
+    parser.add_argument("--portal-only", action="store_true", help="only the portal's report PDF")
+    options = parser.parse_args()
 
     call_command("migrate", verbosity=0)
     load_demo()
-    document = report_document(Report.objects.get(fiscal_year=2568))
+    report = Report.objects.get(fiscal_year=2568)
+    if not options.portal_only:
+        text_layer_table(report_document(report), options.runs)
+    portal_table(report.latest_publication(), options.runs)
+
+
+def text_layer_table(document: dict, runs: int):
     seed_measures = len(document["measures"])
     repeat = ceil(100 / seed_measures)
     cases = [
@@ -88,6 +101,59 @@ def main():
                 f"| {exact_s / plain_s - 1:+.1%} | {sizes['plain'] / 1024:.1f} "
                 f"| {sizes['exact'] / 1024:.1f} | {sizes['exact'] / sizes['plain'] - 1:+.1%} |"
             )
+
+
+def portal_table(publication, runs: int):
+    """The portal's report PDF before (plain WeasyPrint, untagged), plain WeasyPrint tagged
+    PDF/UA-1 (what tagging alone costs), and now (public, archival: text layer and tags)."""
+
+    def before(document):
+        fonts = FontConfiguration()
+        html = weasyprint.HTML(string=report_pdf.report_pdf_html(document, draft=False))
+        return html.write_pdf(stylesheets=[report_pdf.report_stylesheet(fonts)], font_config=fonts)
+
+    def tagged(document):
+        fonts = FontConfiguration()
+        html = weasyprint.HTML(string=report_pdf.report_pdf_html(document, draft=False))
+        return html.write_pdf(
+            stylesheets=[report_pdf.report_stylesheet(fonts)],
+            font_config=fonts,
+            pdf_variant=PUBLIC,
+            pdf_tags=True,
+        )
+
+    def public(document):
+        return report_pdf.render_report_pdf(document)[2]
+
+    def archival(document):
+        return report_pdf.render_archival_pdf(document, open_data_document(publication))[2]
+
+    renders = {"before": before, "tagged": tagged, "public": public, "archival": archival}
+    print()
+    print("| report PDF (reports/pdf.py) | before s | tagged s | public s | archival s ", end="")
+    print("| public time | before KB | tagged KB | public KB | archival KB | public size |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for count in (None, 100):
+        document = publication.document if count is None else synthetic(publication.document, count)
+        name = f"seed report ({len(publication.document['measures'])} measures)"
+        times, sizes = {label: [] for label in renders}, {}
+        for render in renders.values():  # warm: fonts loaded, caches filled
+            render(document)
+        for _ in range(runs):
+            for label, render in renders.items():
+                seconds, sizes[label] = timed(
+                    lambda render=render, document=document: render(document)
+                )
+                times[label].append(seconds)
+        median = {label: statistics.median(times[label]) for label in renders}
+        print(
+            f"| {name if count is None else f'{count} measures'} | {median['before']:.2f} "
+            f"| {median['tagged']:.2f} | {median['public']:.2f} | {median['archival']:.2f} "
+            f"| {median['public'] / median['before'] - 1:+.1%} | {sizes['before'] / 1024:.1f} "
+            f"| {sizes['tagged'] / 1024:.1f} | {sizes['public'] / 1024:.1f} "
+            f"| {sizes['archival'] / 1024:.1f} "
+            f"| {sizes['public'] / sizes['before'] - 1:+.1%} |"
+        )
 
 
 if __name__ == "__main__":

@@ -253,8 +253,13 @@ def report(renders: dict, rates: dict, sizes: dict) -> None:
         "CSRF protection); a returning visitor sends its cookie back and needs only a new mask.",
         "The CPUs are shared with wrk and with other work: figures vary between runs.",
     ]
-    (ROOT / "bench" / "RESULTS.md").write_text(
-        "# Benchmark results\n\n" + "\n\n".join(notes) + "\n\n" + "\n".join(table) + "\n",
+    results = ROOT / "bench" / "RESULTS.md"
+    # Other benchmarks' sections ("## …", e.g. the text layer's) follow this table: keep them.
+    others = ""
+    if results.exists() and "\n## " in (text := results.read_text(encoding="utf-8")):
+        others = "\n" + text[text.index("\n## ") + 1 :]
+    results.write_text(
+        "# Benchmark results\n\n" + "\n\n".join(notes) + "\n\n" + "\n".join(table) + "\n" + others,
         encoding="utf-8",
     )
 

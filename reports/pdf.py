@@ -1,7 +1,10 @@
 """The report as a PDF: a document in, ``(filename, mimetype, bytes)`` out.
 
 The document is a publication's frozen ``document`` (or a draft's live one); the layout is the
-public page's template under the print stylesheet, so that page and PDF never disagree.
+public page's template under the print stylesheet, so that page and PDF never disagree. Both
+PDFs go through reports.pdf_text, whose text layer copies Thai out exactly: the public one is
+tagged PDF/UA-1 for screen readers, the archival one is PDF/A-3b with the report's open data
+attached (WeasyPrint writes one variant per file).
 """
 
 from functools import cache
@@ -15,13 +18,13 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from measures import thai
+from reports.pdf_text import ARCHIVAL, PUBLIC, report_data_attachment, write_pdf
 
 MIMETYPE = "application/pdf"
 STYLESHEET = "css/report-print.css"
-# WeasyPrint's default font subsetting was seen to garble another Thai font. With the vendored
-# Sarabun the subset pages are pixel-identical to full-font ones and the file is a third of the
-# size (tests/test_report_pdf.py keeps checking it), so the subset wins.
-FULL_FONTS = False
+# Fonts are subset (WeasyPrint's default, which pdf_text.write_pdf keeps): it was seen to garble
+# another Thai font, but with the vendored Sarabun the pages are pixel-identical to full-font
+# ones at a third of the size (tests/test_report_pdf.py keeps checking it).
 
 # The table's geometry in report-print.css: A4 landscape (297 mm) less 12 mm side margins, 13 pt
 # text, 4 pt padding either side and a 0.75 pt border.
@@ -66,24 +69,50 @@ def column_widths(document: dict) -> dict[str, float]:
     return widths
 
 
-def report_pdf_filename(document: dict, *, draft: bool = False) -> str:
+def report_pdf_filename(document: dict, *, draft: bool = False, archival: bool = False) -> str:
     """ "รายงานผลการดำเนินการ-ITA-2568-อบต.เมืองพะไล.pdf" (the year as the URL writes it)."""
     with translation.override("th"):
         parts = [_("ITA-report"), str(document["fiscal_year"]), document["agency"]["short_name"]]
         if draft:
             parts.append(_("draft"))
+        if archival:
+            parts.append(_("archival"))
     return "-".join(part.replace(" ", "") for part in parts) + ".pdf"
 
 
-def render_report_pdf(document: dict, *, draft: bool = False) -> tuple[str, str, bytes]:
-    """Render the report in Thai on A4 landscape; a draft carries a watermark on every page."""
+def report_pdf_html(document: dict, *, draft: bool) -> str:
+    """The PDF's HTML, in Thai; it goes with :func:`report_stylesheet`."""
     with translation.override("th"):
         context = {"document": document, "draft": draft, "widths": column_widths(document)}
-        html = render_to_string("reports/report_pdf.html", context)
-        fonts = FontConfiguration()
-        pdf = HTML(string=html).write_pdf(
-            stylesheets=[CSS(filename=finders.find(STYLESHEET), font_config=fonts)],
-            font_config=fonts,
-            full_fonts=FULL_FONTS,
-        )
+        return render_to_string("reports/report_pdf.html", context)
+
+
+def report_stylesheet(fonts: FontConfiguration) -> CSS:
+    return CSS(filename=finders.find(STYLESHEET), font_config=fonts)
+
+
+def _write(document: dict, *, draft: bool, variant: str, attachments=()) -> bytes:
+    fonts = FontConfiguration()
+    return write_pdf(
+        HTML(string=report_pdf_html(document, draft=draft)),
+        variant=variant,
+        attachments=attachments,
+        stylesheets=[report_stylesheet(fonts)],
+        font_config=fonts,
+    )
+
+
+def render_report_pdf(document: dict, *, draft: bool = False) -> tuple[str, str, bytes]:
+    """Render the report in Thai on A4 landscape, tagged PDF/UA-1; a draft carries a watermark
+    on every page."""
+    pdf = _write(document, draft=draft, variant=PUBLIC)
     return report_pdf_filename(document, draft=draft), MIMETYPE, pdf
+
+
+def render_archival_pdf(document: dict, data: dict) -> tuple[str, str, bytes]:
+    """The published report as PDF/A-3b, with ``data`` (its open-data JSON) as an associated
+    file, so that the archived PDF carries the data it was printed from."""
+    with translation.override("th"):
+        attachment = report_data_attachment(data)
+    pdf = _write(document, draft=False, variant=ARCHIVAL, attachments=[attachment])
+    return report_pdf_filename(document, archival=True), MIMETYPE, pdf

@@ -1,9 +1,9 @@
 """The report rendered once per published version and kept; drafts rendered on request.
 
-A publication never changes, so its HTML and PDF are rendered the first time they are asked for
-and reused: the page's report body in Django's cache, the PDF in the default file storage, both
-keyed by the publication and its version. A draft too large to render within a request is
-rendered by a background task and kept under a name derived from its content.
+A publication never changes, so its HTML and PDFs (public and archival) are rendered the first
+time they are asked for and reused: the page's report body in Django's cache, the PDFs in the
+default file storage, all keyed by the publication and its version. A draft too large to render
+within a request is rendered by a background task and kept under a name derived from its content.
 """
 
 import hashlib
@@ -16,7 +16,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from measures.models import Publication, Report
-from reports.pdf import MIMETYPE, render_report_pdf, report_pdf_filename
+from reports.opendata import open_data_document
+from reports.pdf import MIMETYPE, render_archival_pdf, render_report_pdf, report_pdf_filename
 
 PAGE_CACHE_SECONDS = 24 * 60 * 60
 # A render takes about 0.04 s per measure here, warm (bench/RESULTS.md): beyond this many
@@ -41,8 +42,9 @@ def published_fragment(publication: Publication) -> tuple[str, str]:
     return cached
 
 
-def published_pdf_path(publication: Publication) -> str:
-    return f"report-pdfs/publication-{publication.pk}-v{publication.version}.pdf"
+def published_pdf_path(publication: Publication, *, archival: bool = False) -> str:
+    suffix = "-archival" if archival else ""
+    return f"report-pdfs/publication-{publication.pk}-v{publication.version}{suffix}.pdf"
 
 
 def _kept(path: str, filename: str) -> tuple[str, str, bytes] | None:
@@ -52,9 +54,10 @@ def _kept(path: str, filename: str) -> tuple[str, str, bytes] | None:
         return filename, MIMETYPE, stored.read()
 
 
-def kept_pdf(publication: Publication) -> tuple[str, str, bytes] | None:
-    """The publication's PDF if it has been rendered and kept, else None."""
-    return _kept(published_pdf_path(publication), report_pdf_filename(publication.document))
+def kept_pdf(publication: Publication, *, archival: bool = False) -> tuple[str, str, bytes] | None:
+    """The publication's public (or archival) PDF if it has been rendered and kept, else None."""
+    filename = report_pdf_filename(publication.document, archival=archival)
+    return _kept(published_pdf_path(publication, archival=archival), filename)
 
 
 def draft_pdf_path(report: Report, document: dict) -> str:
@@ -86,11 +89,16 @@ def renders_in_background(document: dict) -> bool:
     return len(document["measures"]) > INLINE_PDF_MAX_MEASURES
 
 
-def published_pdf(publication: Publication) -> tuple[str, str, bytes]:
-    """The publication's PDF, rendered the first time and read from storage ever after."""
-    if kept := kept_pdf(publication):
+def published_pdf(publication: Publication, *, archival: bool = False) -> tuple[str, str, bytes]:
+    """The publication's public PDF, or its archival PDF/A-3b carrying the open-data JSON,
+    rendered the first time and read from storage ever after."""
+    if kept := kept_pdf(publication, archival=archival):
         return kept
-    path = published_pdf_path(publication)
-    filename, mimetype, content = render_report_pdf(publication.document)
-    default_storage.save(path, ContentFile(content))
-    return filename, mimetype, content
+    if archival:
+        rendered = render_archival_pdf(publication.document, open_data_document(publication))
+    else:
+        rendered = render_report_pdf(publication.document)
+    default_storage.save(
+        published_pdf_path(publication, archival=archival), ContentFile(rendered[2])
+    )
+    return rendered

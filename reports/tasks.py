@@ -8,11 +8,12 @@ from reports.rendering import keep_draft_pdf, published_pdf, published_pdf_path
 
 
 @task()
-def render_publication_pdf(publication_id: int) -> str:
-    """Render and keep a publication's PDF (nothing to do if it is kept already)."""
+def render_publication_pdf(publication_id: int, archival: bool = False) -> str:
+    """Render and keep a publication's public or archival PDF (nothing to do if it is kept
+    already)."""
     publication = Publication.objects.get(pk=publication_id)
-    published_pdf(publication)
-    return published_pdf_path(publication)
+    published_pdf(publication, archival=archival)
+    return published_pdf_path(publication, archival=archival)
 
 
 @task()

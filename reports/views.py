@@ -178,23 +178,45 @@ def report_detail(request, slug, year):
 @kept_for_visitors
 def report_pdf(request, slug, year):
     version = _report_version(request, slug, year)
-    etag = ""
-    if version.draft:
-        kept = kept_draft_pdf(version.report, version.document)
-        if kept is None and renders_in_background(version.document):
-            path = draft_pdf_path(version.report, version.document)
-            return _pdf_in_progress(request, version, path, render_draft_pdf, version.report.pk)
-        filename, mimetype, content = kept or render_report_pdf(version.document, draft=True)
-    else:
-        publication = version.publication
-        etag = f'"pdf-{publication.pk}-v{publication.version}"'
-        if not_modified := _not_modified(request, version, etag):
-            return not_modified
-        kept = kept_pdf(publication)
-        if kept is None and renders_in_background(publication.document):
-            path = published_pdf_path(publication)
-            return _pdf_in_progress(request, version, path, render_publication_pdf, publication.pk)
-        filename, mimetype, content = kept or published_pdf(publication)
+    if not version.draft:
+        return _published_pdf(request, version, archival=False)
+    kept = kept_draft_pdf(version.report, version.document)
+    if kept is None and renders_in_background(version.document):
+        path = draft_pdf_path(version.report, version.document)
+        return _pdf_in_progress(request, version, path, render_draft_pdf, version.report.pk)
+    pdf = kept or render_report_pdf(version.document, draft=True)
+    return _pdf_response(request, pdf, version, "")
+
+
+@kept_for_visitors
+def report_archival_pdf(request, slug, year):
+    """The published report as PDF/A-3b with its open data attached; a draft has none."""
+    report = get_object_or_404(
+        Report.objects.published().select_related("agency"), agency__slug=slug, fiscal_year=year
+    )
+    publication = report.latest_publication()
+    version = ReportVersion(report, publication.document, publication)
+    return _published_pdf(request, version, archival=True)
+
+
+def _published_pdf(request, version: ReportVersion, *, archival: bool):
+    """A publication's PDF: from storage once rendered, rendered in the background if large."""
+    publication = version.publication
+    etag = f'"pdf-{publication.pk}-v{publication.version}{"-archival" if archival else ""}"'
+    if not_modified := _not_modified(request, version, etag):
+        return not_modified
+    kept = kept_pdf(publication, archival=archival)
+    if kept is None and renders_in_background(publication.document):
+        path = published_pdf_path(publication, archival=archival)
+        return _pdf_in_progress(
+            request, version, path, render_publication_pdf, publication.pk, archival
+        )
+    pdf = kept or published_pdf(publication, archival=archival)
+    return _pdf_response(request, pdf, version, etag)
+
+
+def _pdf_response(request, pdf: tuple[str, str, bytes], version: ReportVersion, etag: str):
+    filename, mimetype, content = pdf
     response = HttpResponse(content, content_type=mimetype)
     response.headers["Content-Disposition"] = content_disposition_header(False, filename)
     return _conditional_headers(request, response, version, etag)
@@ -231,7 +253,7 @@ def forget_public_copies(sender, instance: Publication, **kwargs):
     cache.delete_many(
         [
             _public_copy_key(view.__name__, report.agency.slug, report.fiscal_year, language)
-            for view in (report_detail, report_pdf)
+            for view in (report_detail, report_pdf, report_archival_pdf)
             for language, _name in settings.LANGUAGES
         ]
     )

@@ -5,29 +5,33 @@ import json
 import re
 import subprocess
 from dataclasses import dataclass, field
+from io import BytesIO
 
+import pikepdf
 import pytest
+import weasyprint
 from django.core.management import call_command
 from pythainlp.corpus.common import thai_words
 from pythainlp.tokenize import word_tokenize
+from weasyprint.text.fonts import FontConfiguration
 
 from measures import thai
 from measures.document import report_document
 from reports import pdf as report_pdf
-from reports.pdf import render_report_pdf
+from reports.opendata import open_data_document
+from reports.pdf import render_archival_pdf, render_report_pdf
 
 THAI_WORDS = thai_words()
-TONE_MARKS = re.compile("[\u0e48-\u0e4b]")
 # The page footer lies in the bottom margin of report-print.css (16 mm of A4 landscape's 210 mm).
 FOOTER_TOP = 595.28 * (210 - 16) / 210
 LINE_HEIGHT = 17.5  # pt: 13 pt table text, line-height 1.35
 WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>')
 
 
-def fold(text: str) -> str:
-    """WeasyPrint 70's text layer gives า for ำ and loses tone marks over it (issue 7 fixes it):
-    compare with both folded away, and whitespace ignored."""
-    return TONE_MARKS.sub("", re.sub(r"\s+", "", text)).replace("ำ", "า")
+def squeeze(text: str) -> str:
+    """The text without its whitespace, which is all a PDF's layout may change in it: the
+    extracted text must equal the source exactly otherwise (reports.pdf_text)."""
+    return re.sub(r"\s+", "", text)
 
 
 def poppler(tool: str, pdf: bytes, *args: str) -> str:
@@ -63,9 +67,9 @@ def table_columns(pdf: bytes, document: dict) -> list[Column]:
     bbox = poppler("pdftotext", pdf, "-raw", "-bbox")
     pages = [WORD.findall(page) for page in bbox.split("<page ")[1:]]
     first = document["measures"][0]
-    words = [(float(x), fold(html.unescape(word))) for x, _y, word in pages[0]]
+    words = [(float(x), squeeze(html.unescape(word))) for x, _y, word in pages[0]]
     period = min(x for x, word in words if word == thai.format_period(**first["period"]).split()[0])
-    division = fold(first["divisions"][0])
+    division = squeeze(first["divisions"][0])
     lefts = sorted(
         {round(x) for x, word in words if word == "๑."}
         | {round(period)}
@@ -118,7 +122,7 @@ def dictionary_words(text: str) -> bool:
 
 
 def word_boundaries(paragraph: str) -> set[int]:
-    """Offsets in fold(paragraph) between two words, by pythainlp's dictionary tokeniser.
+    """Offsets in squeeze(paragraph) between two words, by pythainlp's dictionary tokeniser.
 
     Its dictionary holds compounds ("การรับรู้", "ปลุกจิตสำนึก") that a line may break between
     their words, as libthai does: a cut inside a token is a boundary when the token's parts on
@@ -128,8 +132,8 @@ def word_boundaries(paragraph: str) -> set[int]:
     for token in word_tokenize(paragraph):
         for cut in range(1, len(token)):
             if dictionary_words(token[:cut]) and dictionary_words(token[cut:]):
-                offsets.add(position + len(fold(token[:cut])))
-        position += len(fold(token))
+                offsets.add(position + len(squeeze(token[:cut])))
+        position += len(squeeze(token))
         offsets.add(position)
     return offsets
 
@@ -153,7 +157,7 @@ def pdf(document):
 
 
 def test_every_paragraph_of_the_report_is_in_the_pdf_in_order(pdf, document):
-    text = fold(poppler("pdftotext", pdf, "-raw"))
+    text = squeeze(poppler("pdftotext", pdf, "-raw"))
     heading = [
         "รายงานผลการดำเนินการเพื่อส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน",
         "ประจำปีงบประมาณ พ.ศ. ๒๕๖๘",
@@ -163,29 +167,29 @@ def test_every_paragraph_of_the_report_is_in_the_pdf_in_order(pdf, document):
     ]
     position = 0
     for paragraph in heading:
-        position = text.index(fold(paragraph), position) + len(fold(paragraph))
+        position = text.index(squeeze(paragraph), position) + len(squeeze(paragraph))
     for column, measures in zip(table_columns(pdf, document), cells(document), strict=True):
-        column_text = fold("".join(column.lines))
+        column_text = squeeze("".join(column.lines))
         position = 0
         for number, paragraphs in enumerate(measures, 1):
             for paragraph in paragraphs:
-                found = column_text.find(fold(paragraph), position)
+                found = column_text.find(squeeze(paragraph), position)
                 assert found >= 0, (number, paragraph, column_text[position:])
-                position = found + len(fold(paragraph))
+                position = found + len(squeeze(paragraph))
 
 
 def test_lines_break_between_words_only(pdf, document):
     for column, measures in zip(table_columns(pdf, document), cells(document), strict=True):
         breaks, offset = set(), 0
         for line in column.lines:
-            offset += len(fold(line))
+            offset += len(squeeze(line))
             breaks.add(offset)
-        column_text = fold("".join(column.lines))
+        column_text = squeeze("".join(column.lines))
         position = 0
         for paragraphs in measures:
             for paragraph in paragraphs:
-                start = column_text.find(fold(paragraph), position)
-                position = start + len(fold(paragraph))
+                start = column_text.find(squeeze(paragraph), position)
+                position = start + len(squeeze(paragraph))
                 inside = {b - start for b in breaks if start < b < position}
                 assert inside <= word_boundaries(paragraph), (paragraph, inside)
 
@@ -197,10 +201,10 @@ def test_etcetera_and_division_names_are_never_split(pdf, document):
     assert etceteras == 4
     assert sum(line.count("ฯลฯ") for line in lines) == etceteras
     assert not any(line.startswith("ลฯ") for line in lines)
-    divisions = {fold(d) for m in document["measures"] for d in m["divisions"]}
-    assert {fold(line) for line in columns[3].lines} >= divisions
-    periods = {fold(thai.format_period(**m["period"])) for m in document["measures"]}
-    assert periods <= {fold(line) for line in columns[2].lines}
+    divisions = {squeeze(d) for m in document["measures"] for d in m["divisions"]}
+    assert {squeeze(line) for line in columns[3].lines} >= divisions
+    periods = {squeeze(thai.format_period(**m["period"])) for m in document["measures"]}
+    assert periods <= {squeeze(line) for line in columns[2].lines}
 
 
 def test_every_number_is_in_thai_digits(pdf):
@@ -235,21 +239,24 @@ def test_a_draft_is_watermarked_on_every_page(demo_report):
     assert filename == "รายงานผลการดำเนินการ-ITA-2568-อบต.เมืองพะไล-ฉบับร่าง.pdf"
     assert mimetype == "application/pdf"
     pages = poppler("pdftotext", content, "-raw").split("\f")[:-1]
-    assert all(fold("ฉบับร่าง") in fold(page) for page in pages)
+    assert all(squeeze("ฉบับร่าง") in squeeze(page) for page in pages)
 
 
 def test_html_in_a_measure_title_is_printed_as_text(demo_report):
     demo_report.measures.filter(number=1).update(title="<script>alert(1)</script>มาตรการ")
     content = render_report_pdf(report_document(demo_report))[2]
-    text = fold(poppler("pdftotext", content, "-raw"))
-    assert fold("๑. <script>alert(1)</script>มาตรการ") in text
+    text = squeeze(poppler("pdftotext", content, "-raw"))
+    assert squeeze("๑. <script>alert(1)</script>มาตรการ") in text
 
 
-def test_subset_fonts_draw_the_same_pages_as_full_fonts(document, monkeypatch, tmp_path):
-    """WeasyPrint's font subsetting garbled another Thai font; it must not garble Sarabun."""
+def test_its_pages_look_exactly_like_plain_weasyprint_with_full_fonts(document, tmp_path):
+    """The text layer must not move a pixel, and WeasyPrint's font subsetting (which garbled
+    another Thai font) must not garble Sarabun."""
     subset = render_report_pdf(document)[2]
-    monkeypatch.setattr(report_pdf, "FULL_FONTS", True)
-    full = render_report_pdf(document)[2]
+    fonts = FontConfiguration()
+    full = weasyprint.HTML(string=report_pdf.report_pdf_html(document, draft=False)).write_pdf(
+        stylesheets=[report_pdf.report_stylesheet(fonts)], font_config=fonts, full_fonts=True
+    )
     assert len(subset) < len(full) / 2
     for name, content in (("subset", subset), ("full", full)):
         (tmp_path / f"{name}.pdf").write_bytes(content)
@@ -257,10 +264,54 @@ def test_subset_fonts_draw_the_same_pages_as_full_fonts(document, monkeypatch, t
             ["pdftoppm", "-r", "60", "-gray", tmp_path / f"{name}.pdf", tmp_path / name], check=True
         )
     pages = sorted(p.name for p in tmp_path.glob("subset-*.pgm"))
-    assert pages
+    assert len(pages) >= 3
     for page in pages:
         full_page = page.replace("subset", "full")
         assert (tmp_path / page).read_bytes() == (tmp_path / full_page).read_bytes()
+
+
+def structure_tags(element) -> list[str]:
+    """The structure types under ``element``, depth first."""
+    tags = []
+    kids = element.get("/K", pikepdf.Array())
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            tags += [str(kid.S)[1:], *structure_tags(kid)]
+    return tags
+
+
+def test_the_public_pdf_is_tagged_pdf_ua1_with_its_table_headers(pdf):
+    with pikepdf.open(BytesIO(pdf)) as opened:
+        with opened.open_metadata() as xmp:
+            assert xmp["pdfuaid:part"] == "1"
+            assert "pdfaid:part" not in xmp
+        assert str(opened.Root.Lang) == "th"
+        assert bool(opened.Root.MarkInfo.Marked) is True
+        tags = structure_tags(opened.Root.StructTreeRoot)
+    # Six headers, repeated on every page; a row's six cells.
+    assert tags.count("TH") % 6 == 0
+    assert tags.count("TH") >= 6
+    assert tags.count("TD") >= 6 * 6
+
+
+def test_the_archival_pdf_is_pdfa3b_with_the_same_text_and_pages(demo_report, tmp_path):
+    publication = demo_report.latest_publication()
+    public = render_report_pdf(publication.document)[2]
+    filename, mimetype, archival = render_archival_pdf(
+        publication.document, open_data_document(publication)
+    )
+    assert filename == "รายงานผลการดำเนินการ-ITA-2568-อบต.เมืองพะไล-ฉบับจัดเก็บถาวร.pdf"
+    assert mimetype == "application/pdf"
+    with pikepdf.open(BytesIO(archival)) as opened:
+        with opened.open_metadata() as xmp:
+            assert (xmp["pdfaid:part"], xmp["pdfaid:conformance"]) == ("3", "B")
+        [intent] = opened.Root.OutputIntents
+        assert intent.S == "/GTS_PDFA1"
+        assert list(opened.attachments) == ["ita-mueang-phalai-2568.json"]
+    assert poppler("pdftotext", archival, "-raw") == poppler("pdftotext", public, "-raw")
+    (tmp_path / "archival.pdf").write_bytes(archival)
+    check = subprocess.run(["qpdf", "--check", tmp_path / "archival.pdf"], capture_output=True)
+    assert check.returncode == 0, check.stdout
 
 
 def test_export_report_pdf_writes_the_published_pdf(demo_report, client, tmp_path):
@@ -276,6 +327,24 @@ def test_export_report_pdf_refuses_an_unknown_report(db, tmp_path):
         call_command("export_report_pdf", "mueang-phalai", "2568", "-o", str(tmp_path / "x.pdf"))
 
 
+def test_export_report_pdf_writes_the_archival_pdf_with_archival(demo_report, client, tmp_path):
+    output = tmp_path / "archival.pdf"
+    call_command("export_report_pdf", "mueang-phalai", "2568", "-o", str(output), "--archival")
+    assert output.read_bytes() == client.get("/mueang-phalai/2568/report-archival.pdf").content
+    assert output.read_bytes() != client.get("/mueang-phalai/2568/report.pdf").content
+
+
+def test_export_report_pdf_refuses_an_archival_draft(demo_report, tmp_path):
+    from django.core.management.base import CommandError
+
+    output = tmp_path / "x.pdf"
+    with pytest.raises(CommandError, match="--draft"):
+        call_command(
+            "export_report_pdf", "mueang-phalai", "2568", "-o", str(output), "--archival", "--draft"
+        )
+    assert not output.exists()
+
+
 def test_a_long_division_name_widens_its_column_and_stays_on_one_line(document):
     long_name = "กองสาธารณสุขและสิ่งแวดล้อม"
     document["measures"][0]["divisions"].append(long_name)
@@ -283,4 +352,4 @@ def test_a_long_division_name_widens_its_column_and_stays_on_one_line(document):
     assert widths["divisions"] > report_pdf.text_width(long_name)
     assert sum(widths.values()) == pytest.approx(report_pdf.TABLE_WIDTH_PT)
     columns = table_columns(render_report_pdf(document)[2], document)
-    assert fold(long_name) in {fold(line) for line in columns[3].lines}
+    assert squeeze(long_name) in {squeeze(line) for line in columns[3].lines}

@@ -1,9 +1,12 @@
 """The public report URLs: what the public sees, what members preview, caching and queries."""
 
 import datetime
+import json
 import re
+from io import BytesIO
 from urllib.parse import quote
 
+import pikepdf
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -20,6 +23,7 @@ from reports import rendering
 
 PAGE = "/mueang-phalai/2568/"
 PDF = "/mueang-phalai/2568/report.pdf"
+ARCHIVAL_PDF = "/mueang-phalai/2568/report-archival.pdf"
 
 
 @pytest.fixture(autouse=True)
@@ -140,6 +144,8 @@ def test_index_and_agency_pages_list_published_reports(client, demo_report, agen
         "/nowhere/2568/",
         "/mueang-phalai/2567/",
         "/mueang-phalai/2567/report.pdf",
+        "/thotsop/2568/report-archival.pdf",
+        "/mueang-phalai/2567/report-archival.pdf",
     ],
 )
 def test_drafts_and_unknown_urls_are_404_to_anonymous_visitors(client, demo_report, agency, url):
@@ -272,11 +278,72 @@ def test_the_published_pdf_is_rendered_once_and_kept(client, demo_report, monkey
     assert client.get(PDF).content == first
 
 
-def test_a_new_publication_gets_its_own_pdf(client, demo_report):
-    first = client.get(PDF).content
+@pytest.mark.parametrize("url", [PDF, ARCHIVAL_PDF])
+def test_a_new_publication_gets_its_own_pdf(client, demo_report, url):
+    first = client.get(url).content
     demo_report.measures.filter(number=1).update(title="ฉบับแก้ไข")
     report_publish(report=demo_report, acknowledge_warnings=True)
-    assert client.get(PDF).content != first
+    assert client.get(url).content != first
+
+
+def test_the_archival_pdf_carries_the_open_data_json_beside_the_public_pdf(client, demo_report):
+    response = client.get(ARCHIVAL_PDF)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    name = quote("รายงานผลการดำเนินการ-ITA-2568-อบต.เมืองพะไล-ฉบับจัดเก็บถาวร.pdf")
+    assert response["Content-Disposition"] == f"inline; filename*=utf-8''{name}"
+    assert client.get(ARCHIVAL_PDF, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+    assert response["ETag"] != client.get(PDF)["ETag"]
+    with pikepdf.open(BytesIO(response.content)) as archival:
+        with archival.open_metadata() as xmp:
+            assert (xmp["pdfaid:part"], xmp["pdfaid:conformance"]) == ("3", "B")
+        [attached] = archival.attachments.values()
+        embedded = json.loads(attached.get_file().read_bytes())
+    open_data = client.get("/mueang-phalai/2568/data.json").json()
+    assert embedded == open_data
+    assert embedded["publication"]["version"] == 1
+    assert embedded["measures"][0]["title"].startswith("การส่งเสริมการรับรู้")
+
+
+def test_the_archival_pdf_is_rendered_once_and_kept(client, demo_report, monkeypatch):
+    first = client.get(ARCHIVAL_PDF).content
+    publication = demo_report.latest_publication()
+    path = rendering.published_pdf_path(publication, archival=True)
+    assert path != rendering.published_pdf_path(publication)
+    assert rendering.default_storage.exists(path)
+
+    def fail(*args, **kwargs):
+        raise AssertionError("rendered again")
+
+    monkeypatch.setattr(rendering, "render_archival_pdf", fail)
+    assert client.get(ARCHIVAL_PDF).content == first
+
+
+def test_a_member_gets_the_published_archival_pdf_never_a_draft(client, demo_report, coordinator):
+    demo_report.measures.filter(number=1).update(title="ชื่อมาตรการที่แก้ไขแล้ว")
+    client.force_login(coordinator)
+    response = client.get(ARCHIVAL_PDF)
+    assert quote("ฉบับร่าง") not in response["Content-Disposition"]
+    with pikepdf.open(BytesIO(response.content)) as archival:
+        [attached] = archival.attachments.values()
+        embedded = json.loads(attached.get_file().read_bytes())
+    assert embedded["measures"][0]["title"] != "ชื่อมาตรการที่แก้ไขแล้ว"
+    assert embedded == demo_report.latest_publication().document | {
+        "publication": embedded["publication"]
+    }
+
+
+def test_the_published_page_links_the_archival_copy_beside_the_pdf(
+    client, demo_report, coordinator
+):
+    html = client.get(PAGE).content.decode()
+    links = re.search(r'<p class="report-actions">(.*?)</p>', html, re.S).group(1)
+    assert f'href="{PDF}"' in links
+    assert f'href="{ARCHIVAL_PDF}"' in links
+    assert "ฉบับจัดเก็บถาวร (PDF/A-3)" in links
+    client.force_login(coordinator)
+    assert ARCHIVAL_PDF not in client.get(PAGE).content.decode()
+    assert ARCHIVAL_PDF in client.get(PAGE + "?published").content.decode()
 
 
 def test_a_member_downloads_the_draft_pdf_rendered_fresh(client, demo_report, coordinator):
@@ -339,25 +406,30 @@ def test_the_language_page_refuses_to_send_visitors_elsewhere(client):
 
 # The worker closes its database connection after a task: no test transaction may wrap it.
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("url", "archival"), [(PDF, False), (ARCHIVAL_PDF, True)])
 def test_a_large_pdf_is_rendered_by_a_background_task_while_the_visitor_waits(
-    client, demo_report, monkeypatch
+    client, demo_report, monkeypatch, url, archival
 ):
     from django_tasks_db.models import DBTaskResult
 
     monkeypatch.setattr(rendering, "INLINE_PDF_MAX_MEASURES", 5)
-    waiting = client.get(PDF)
+    waiting = client.get(url)
     assert waiting.status_code == 202
     html = waiting.content.decode()
     assert "กำลังจัดทำไฟล์ PDF ของรายงานนี้ (๖ มาตรการ)" in html
     assert '<meta http-equiv="refresh" content="5">' in html
     assert "no-store" in waiting["Cache-Control"]
-    assert client.get(PDF).status_code == 202
+    assert client.get(url).status_code == 202
     task = DBTaskResult.objects.get()
-    assert task.args_kwargs == {"args": [demo_report.latest_publication().pk], "kwargs": {}}
+    publication = demo_report.latest_publication()
+    assert task.args_kwargs == {"args": [publication.pk, archival], "kwargs": {}}
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     task.refresh_from_db()
     assert task.status == "SUCCESSFUL"
-    ready = client.get(PDF)
+    assert rendering.default_storage.exists(
+        rendering.published_pdf_path(publication, archival=archival)
+    )
+    ready = client.get(url)
     assert ready.status_code == 200
     assert ready.content.startswith(b"%PDF-")
     assert DBTaskResult.objects.count() == 1

@@ -21,20 +21,27 @@ class Command(BaseCommand):
             action="store_true",
             help="render the live draft (watermarked) instead of the latest publication",
         )
+        parser.add_argument(
+            "--archival",
+            action="store_true",
+            help="write the latest publication's archival PDF/A-3b, with its open data embedded",
+        )
 
-    def handle(self, *args, slug, year, output, draft, **options):
+    def handle(self, *args, slug, year, output, draft, archival, **options):
         report = Report.objects.filter(agency__slug=slug, fiscal_year=year).first()
         if report is None:
             raise CommandError(
                 _("No report of agency %(slug)s for fiscal year %(year)s.")
                 % {"slug": slug, "year": year}
             )
+        if draft and archival:
+            raise CommandError(_("Only published versions have an archival PDF: omit --draft."))
         publication = report.latest_publication()
         if draft:
             _filename, _mimetype, content = render_report_pdf(report_document(report), draft=True)
         elif publication is None:
             raise CommandError(_("This report is not published yet: use --draft."))
         else:
-            _filename, _mimetype, content = published_pdf(publication)
+            _filename, _mimetype, content = published_pdf(publication, archival=archival)
         output.write_bytes(content)
         self.stdout.write(_("Wrote %(path)s.") % {"path": output})
