@@ -1,6 +1,8 @@
+import importlib
 import shutil
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.db import connections
 from django.utils import translation
@@ -85,6 +87,13 @@ def staff_finance(demo_report):
 def other_coordinator(agency):
     """The coordinator of the second agency, ทต.ทดสอบ."""
     return make_member("other_coordinator", agency, Membership.Role.COORDINATOR)
+
+
+@pytest.fixture
+def live_indicators(transactional_db):
+    """The live server's tests flush the database, the migrated indicators with it: reload."""
+    migration = importlib.import_module("measures.migrations.0002_indicators")
+    migration.load_indicators(apps, None)
 
 
 @pytest.fixture

@@ -1,36 +1,14 @@
 """Staff journeys in Debian's chromium: the whole year, and two people editing one measure."""
 
-import importlib
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.apps import apps
 from django.utils import timezone
 
 from measures import thai
 from measures.models import Measure, Report
+from tests.browser_helpers import log_in, log_out
 
-pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def indicators(transactional_db):
-    """The live server's tests flush the database, the migrated indicators with it: reload."""
-    migration = importlib.import_module("measures.migrations.0002_indicators")
-    migration.load_indicators(apps, None)
-
-
-def log_in(page, username):
-    page.goto("/accounts/login/")
-    page.get_by_label("ชื่อผู้ใช้").fill(username)
-    page.get_by_label("รหัสผ่าน").fill(f"{username}-pass-1")
-    page.get_by_role("button", name="เข้าสู่ระบบ").click()
-    page.wait_for_url("**/staff/**")
-
-
-def log_out(page):
-    page.get_by_role("button", name="ออกจากระบบ").click()
-    page.wait_for_url("**/accounts/login/**")
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_indicators")]
 
 
 def test_the_whole_year(page, coordinator, staff_palad, approver, demo_report):
@@ -148,12 +126,18 @@ def test_the_staff_pages_pass_axe_and_fit_a_phone(page, coordinator, demo_report
     pages = {"login": serious_violations(page)}
     log_in(page, "coordinator")
     measure = demo_report.measures.get(number=2)
-    for name, url in [("dashboard", "/staff/2568/"), ("editor", f"/staff/measures/{measure.pk}/")]:
+    demo_report.acknowledgements.filter(check_name="variants").delete()  # a warning to act on
+    for name, url in [
+        ("dashboard", "/staff/2568/"),
+        ("editor", f"/staff/measures/{measure.pk}/"),
+        ("review", "/staff/2568/review/"),
+        ("words", "/staff/words/"),
+    ]:
         page.goto(url)
         pages[name] = serious_violations(page)
         overflow = page.evaluate("document.documentElement.scrollWidth")
         assert overflow <= width, (name, overflow)
-    assert pages == {"login": [], "dashboard": [], "editor": []}
+    assert pages == {"login": [], "dashboard": [], "editor": [], "review": [], "words": []}
 
 
 def test_the_bundled_axe_runs_offline_and_finds_a_missing_label(page):

@@ -58,6 +58,8 @@ def test_acknowledged_warnings_leave_the_way_clear(client, approver, demo_report
     page = client.get("/staff/2568/review/").content.decode()
     assert "ไม่มีสิ่งใดขัดขวางการเผยแพร่" in page
     assert "คำเตือน ๔ รายการ" in page
+    # load_demo acknowledged them on nobody's behalf.
+    assert page.count("รับทราบเมื่อ") == 4
 
 
 def test_a_report_without_problems_says_so(client, other_coordinator, agency):
