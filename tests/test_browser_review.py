@@ -4,7 +4,7 @@ import pytest
 
 from measures import services
 from measures.models import Report
-from tests.browser_helpers import log_in, log_out
+from tests.browser_helpers import PUBLISH, SUBMIT, act, approve, log_in, log_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_indicators")]
 
@@ -52,16 +52,11 @@ def test_an_error_stops_publishing_until_corrected(
 
     # The correction made a new draft: it goes to the approver again.
     page.get_by_role("link", name="หน้าหลักเจ้าหน้าที่").first.click()
-    page.get_by_role("button", name="เสนอขออนุมัติ").click()
-    page.get_by_text("เสนอรายงานขออนุมัติแล้ว").wait_for()
+    act(page, *SUBMIT)
     log_out(page)
-    log_in(page, "approver")
-    page.get_by_role("button", name="อนุมัติรายงาน").click()
-    page.get_by_text("อนุมัติรายงานแล้ว").wait_for()
-    log_out(page)
+    approve(page)
     log_in(page, "coordinator")
-    page.get_by_role("button", name="เผยแพร่").click()
-    page.get_by_text("เผยแพร่รายงานแล้ว").wait_for()
+    act(page, *PUBLISH)
 
     report.refresh_from_db()
     assert report.status == Report.Status.PUBLISHED

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from measures import thai
 from measures.models import Measure, Report
-from tests.browser_helpers import log_in, log_out
+from tests.browser_helpers import APPROVE, PUBLISH, SUBMIT, act, log_in, log_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_indicators")]
 
@@ -52,21 +52,18 @@ def test_the_whole_year(page, coordinator, staff_palad, approver, demo_report):
     log_out(page)
 
     log_in(page, "coordinator")
-    page.get_by_role("button", name="เสนอขออนุมัติ").click()
-    page.get_by_text("เสนอรายงานขออนุมัติแล้ว").wait_for()
+    act(page, *SUBMIT)
     log_out(page)
 
     log_in(page, "approver")
     page.get_by_role("link", name="ดูตัวอย่างรายงาน").click()
     page.get_by_text("ได้คะแนนเพิ่มขึ้นจากปีที่ผ่านมา ๐.๕๒ คะแนน").wait_for()
     page.go_back()
-    page.get_by_role("button", name="อนุมัติรายงาน").click()
-    page.get_by_text("อนุมัติรายงานแล้ว").wait_for()
+    act(page, *APPROVE)
     log_out(page)
 
     log_in(page, "coordinator")
-    page.get_by_role("button", name="เผยแพร่").click()
-    page.get_by_text("เผยแพร่รายงานแล้ว").wait_for()
+    act(page, *PUBLISH)
 
     report = Report.objects.get(agency=demo_report.agency, fiscal_year=year)
     assert report.status == Report.Status.PUBLISHED
