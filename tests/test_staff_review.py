@@ -60,6 +60,8 @@ def test_acknowledged_warnings_leave_the_way_clear(client, approver, demo_report
     assert "คำเตือน ๔ รายการ" in page
     # load_demo acknowledged them on nobody's behalf.
     assert page.count("รับทราบเมื่อ") == 4
+    # The approver edits nothing, so no finding offers to open the editor.
+    assert "/staff/measures/" not in page
 
 
 def test_a_report_without_problems_says_so(client, other_coordinator, agency):
