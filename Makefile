@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint format install install-dev messages bench
+.PHONY: run worker test lint format install install-dev messages bench
 
 $(VENV)/installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ run: install messages
 	@echo "ITA Portal: http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# Renders in the background the PDFs too large for a web request (run it beside `make run`).
+worker: install
+	$(PY) manage.py db_worker
+
 test: install-dev messages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -38,3 +42,6 @@ lint: install-dev
 format: install-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+bench: install-dev messages
+	$(PY) bench/run.py

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "itaportal",
+    "django_tasks",
+    "django_tasks_db",
     "measures",
     "reports",
 ]
@@ -173,6 +175,10 @@ elif CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Background tasks (django-tasks): PDFs too large to render within a web request are rendered by
+# `manage.py db_worker`, which runs the tasks queued in the database.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 SESSION_COOKIE_AGE = 8 * 60 * 60  # a working day; staff log in again the next morning
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
@@ -217,7 +223,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # django-axes announces its configuration at every start; lockouts are warnings and stay.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint logs every step of every PDF render at INFO.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint.progress": {"level": "WARNING"}},
 }
 
 LOGIN_URL = "login"

@@ -10,4 +10,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("staff/", include("measures.urls")),
     path("", include("reports.urls_opendata")),
+    # Last: the public report URLs take any slug at the root (/mueang-phalai/2568/).
+    path("", include("reports.urls")),
 ]

@@ -138,6 +138,14 @@ class ReportQuerySet(models.QuerySet):
         """Reports the public may read: those published at least once."""
         return self.filter(publications__isnull=False).distinct()
 
+    def previewable_by(self, user):
+        """Reports whose live draft ``user`` may see: any member of the agency, or a superuser."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(agency__memberships__user=user)
+
 
 class Report(models.Model):
     """An agency's report on its integrity measures for one fiscal year."""
@@ -199,6 +207,9 @@ class Report(models.Model):
             "position": self.approver_position,
             "date": self.approved_on.isoformat(),
         }
+
+    def is_previewable_by(self, user) -> bool:
+        return Report.objects.previewable_by(user).filter(pk=self.pk).exists()
 
     def default_introduction(self):
         return (

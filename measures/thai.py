@@ -100,3 +100,13 @@ def shift_year_mentions(text: str, year: int, by: int) -> str:
         moved = str(year + by) if digits.isascii() else thai_digits(year + by)
         text = re.sub(rf"(พ\.ศ\.\s*){digits}(?![0-9๐-๙])", rf"\g<1>{moved}", text)
     return text
+
+
+# What a line must never split: "ฯลฯ" (Pango breaks it ฯ|ลฯ), an era year ("พ.ศ. ๒๕๖๘") and a
+# hyphenated Latin word ("E-Service").
+_KEEP_TOGETHER = re.compile(r"(ฯลฯ|พ\.ศ\.\s*[๐-๙0-9]+|[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+)")
+
+
+def keep_together_parts(text: str) -> list[tuple[str, bool]]:
+    """``text`` cut into (part, unbreakable) pairs; the unbreakable parts as listed above."""
+    return [(part, index % 2 == 1) for index, part in enumerate(_KEEP_TOGETHER.split(text)) if part]

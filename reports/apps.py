@@ -1,7 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Public reports")
+
+    def ready(self):
+        from measures.models import Publication
+        from reports.views import forget_public_copies
+
+        post_save.connect(forget_public_copies, sender=Publication, dispatch_uid="reports-copies")

@@ -1,5 +1,5 @@
-import importlib
 import shutil
+from importlib import import_module
 
 import pytest
 from django.apps import apps
@@ -14,8 +14,17 @@ from measures.models import Agency, Membership, Report
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Files a test stores (cached PDFs) go to a directory of its own, never to var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def demo_report(db) -> Report:
+    # A live-server (transactional) test empties every table after it, the indicators that a
+    # migration loads included: put them back for the tests that follow.
+    import_module("measures.migrations.0002_indicators").load_indicators(apps, None)
     load_demo()
     return Report.objects.get(agency__slug="mueang-phalai", fiscal_year=2568)
 
@@ -87,13 +96,6 @@ def staff_finance(demo_report):
 def other_coordinator(agency):
     """The coordinator of the second agency, ทต.ทดสอบ."""
     return make_member("other_coordinator", agency, Membership.Role.COORDINATOR)
-
-
-@pytest.fixture
-def live_indicators(transactional_db):
-    """The live server's tests flush the database, the migrated indicators with it: reload."""
-    migration = importlib.import_module("measures.migrations.0002_indicators")
-    migration.load_indicators(apps, None)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from measures import services
 from measures.models import Report
 from tests.browser_helpers import PUBLISH, SUBMIT, act, approve, log_in, log_out
 
-pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_indicators")]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from measures import thai
 from measures.models import Measure, Report
 from tests.browser_helpers import APPROVE, PUBLISH, SUBMIT, act, log_in, log_out
 
-pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_indicators")]
+pytestmark = pytest.mark.browser
 
 
 def test_the_whole_year(page, coordinator, staff_palad, approver, demo_report):

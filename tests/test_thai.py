@@ -58,3 +58,24 @@ def test_fiscal_year_bounds():
 def test_format_date_in_buddhist_era():
     assert thai.format_date(datetime.date(2025, 1, 20)) == "๒๐ มกราคม ๒๕๖๘"
     assert thai.format_date(datetime.date(2025, 1, 20), abbreviated=True) == "๒๐ ม.ค. ๒๕๖๘"
+
+
+def test_keep_together_parts_marks_etcetera_era_years_and_hyphenated_words():
+    assert thai.keep_together_parts("บนเว็บไซต์ ฯลฯ และป้าย ฯลฯ") == [
+        ("บนเว็บไซต์ ", False),
+        ("ฯลฯ", True),
+        (" และป้าย ", False),
+        ("ฯลฯ", True),
+    ]
+    assert thai.keep_together_parts("ปีงบประมาณ พ.ศ. ๒๕๖๘ ซึ่ง") == [
+        ("ปีงบประมาณ ", False),
+        ("พ.ศ. ๒๕๖๘", True),
+        (" ซึ่ง", False),
+    ]
+    assert thai.keep_together_parts("ผ่านระบบ E-Service ให้") == [
+        ("ผ่านระบบ ", False),
+        ("E-Service", True),
+        (" ให้", False),
+    ]
+    assert thai.keep_together_parts("ไม่มี") == [("ไม่มี", False)]
+    assert thai.keep_together_parts("") == []

@@ -1,0 +1,89 @@
+"""The report as a PDF: a document in, ``(filename, mimetype, bytes)`` out.
+
+The document is a publication's frozen ``document`` (or a draft's live one); the layout is the
+public page's template under the print stylesheet, so that page and PDF never disagree.
+"""
+
+from functools import cache
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from fontTools.ttLib import TTFont
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from measures import thai
+
+MIMETYPE = "application/pdf"
+STYLESHEET = "css/report-print.css"
+# WeasyPrint's default font subsetting was seen to garble another Thai font. With the vendored
+# Sarabun the subset pages are pixel-identical to full-font ones and the file is a third of the
+# size (tests/test_report_pdf.py keeps checking it), so the subset wins.
+FULL_FONTS = False
+
+# The table's geometry in report-print.css: A4 landscape (297 mm) less 12 mm side margins, 13 pt
+# text, 4 pt padding either side and a 0.75 pt border.
+TABLE_WIDTH_PT = (297 - 2 * 12) * 72 / 25.4
+TABLE_FONT_PT = 13
+CELL_EXTRA_PT = 2 * 4 + 0.75 + 2  # padding, border and room for rounding
+# How the four columns of running text share the width the other two leave.
+TEXT_SHARES = {"title": 15, "methods": 21, "results": 21, "outcomes": 19}
+
+
+@cache
+def _advances(font: str) -> tuple[dict[int, str], object]:
+    ttf = TTFont(finders.find(f"fonts/{font}.ttf"))
+    return ttf.getBestCmap(), ttf["hmtx"], ttf["head"].unitsPerEm
+
+
+def text_width(text: str, *, font: str = "Sarabun-Regular", size: float = TABLE_FONT_PT) -> float:
+    """Width in pt of one line of ``text``; Thai marks have no advance, so no shaping is needed."""
+    cmap, hmtx, units = _advances(font)
+    return sum(hmtx[cmap[ord(char)]][0] for char in text if ord(char) in cmap) * size / units
+
+
+def column_widths(document: dict) -> dict[str, float]:
+    """The six columns' widths in pt, for a fixed table layout (auto layout is twice as slow).
+
+    The period and the divisions never wrap, so their columns are as wide as their longest
+    text (or header); the four columns of running text share the rest.
+    """
+    measures = document["measures"]
+    period = max(
+        [text_width(thai.format_period(**m["period"])) for m in measures if m["period"]],
+        default=0,
+    )
+    divisions = max(
+        [text_width(d) for m in measures for d in m["divisions"]]
+        + [text_width(_("Responsible"), font="Sarabun-Bold")]
+    )
+    widths = {"period": period + CELL_EXTRA_PT, "divisions": divisions + CELL_EXTRA_PT}
+    rest = TABLE_WIDTH_PT - sum(widths.values())
+    total = sum(TEXT_SHARES.values())
+    widths |= {name: rest * share / total for name, share in TEXT_SHARES.items()}
+    return widths
+
+
+def report_pdf_filename(document: dict, *, draft: bool = False) -> str:
+    """ "รายงานผลการดำเนินการ-ITA-2568-อบต.เมืองพะไล.pdf" (the year as the URL writes it)."""
+    with translation.override("th"):
+        parts = [_("ITA-report"), str(document["fiscal_year"]), document["agency"]["short_name"]]
+        if draft:
+            parts.append(_("draft"))
+    return "-".join(part.replace(" ", "") for part in parts) + ".pdf"
+
+
+def render_report_pdf(document: dict, *, draft: bool = False) -> tuple[str, str, bytes]:
+    """Render the report in Thai on A4 landscape; a draft carries a watermark on every page."""
+    with translation.override("th"):
+        context = {"document": document, "draft": draft, "widths": column_widths(document)}
+        html = render_to_string("reports/report_pdf.html", context)
+        fonts = FontConfiguration()
+        pdf = HTML(string=html).write_pdf(
+            stylesheets=[CSS(filename=finders.find(STYLESHEET), font_config=fonts)],
+            font_config=fonts,
+            full_fonts=FULL_FONTS,
+        )
+    return report_pdf_filename(document, draft=draft), MIMETYPE, pdf

@@ -1,0 +1,96 @@
+"""The report rendered once per published version and kept; drafts rendered on request.
+
+A publication never changes, so its HTML and PDF are rendered the first time they are asked for
+and reused: the page's report body in Django's cache, the PDF in the default file storage, both
+keyed by the publication and its version. A draft too large to render within a request is
+rendered by a background task and kept under a name derived from its content.
+"""
+
+import hashlib
+import json
+
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from measures.models import Publication, Report
+from reports.pdf import MIMETYPE, render_report_pdf, report_pdf_filename
+
+PAGE_CACHE_SECONDS = 24 * 60 * 60
+# A render takes about 0.04 s per measure here, warm (bench/RESULTS.md): beyond this many
+# measures it would not fit a web request's time budget, and a background task renders it.
+INLINE_PDF_MAX_MEASURES = 150
+DRAFT_PDF_DIR = "report-pdfs/drafts"
+
+
+def report_fragment(document: dict) -> str:
+    """The report's body (heading, introduction, table) as the page and the PDF show it."""
+    return render_to_string("reports/_report.html", {"document": document})
+
+
+def published_fragment(publication: Publication) -> tuple[str, str]:
+    """The publication's report body in the current language, and a digest of it for the ETag."""
+    key = f"reports:fragment:{publication.pk}:{publication.version}:{translation.get_language()}"
+    cached = cache.get(key)
+    if cached is None:
+        html = report_fragment(publication.document)
+        cached = (html, hashlib.blake2b(html.encode(), digest_size=12).hexdigest())
+        cache.set(key, cached, PAGE_CACHE_SECONDS)
+    return cached
+
+
+def published_pdf_path(publication: Publication) -> str:
+    return f"report-pdfs/publication-{publication.pk}-v{publication.version}.pdf"
+
+
+def _kept(path: str, filename: str) -> tuple[str, str, bytes] | None:
+    if not default_storage.exists(path):
+        return None
+    with default_storage.open(path) as stored:
+        return filename, MIMETYPE, stored.read()
+
+
+def kept_pdf(publication: Publication) -> tuple[str, str, bytes] | None:
+    """The publication's PDF if it has been rendered and kept, else None."""
+    return _kept(published_pdf_path(publication), report_pdf_filename(publication.document))
+
+
+def draft_pdf_path(report: Report, document: dict) -> str:
+    """Where a large draft's PDF is kept: named by its content, so that an edit gives a new one."""
+    digest = hashlib.blake2b(json.dumps(document, sort_keys=True).encode(), digest_size=12)
+    return f"{DRAFT_PDF_DIR}/report-{report.pk}-{digest.hexdigest()}.pdf"
+
+
+def kept_draft_pdf(report: Report, document: dict) -> tuple[str, str, bytes] | None:
+    filename = report_pdf_filename(document, draft=True)
+    return _kept(draft_pdf_path(report, document), filename)
+
+
+def keep_draft_pdf(report: Report, document: dict) -> None:
+    """Render a large draft's PDF and keep it in place of the report's earlier draft PDFs."""
+    path = draft_pdf_path(report, document)
+    if default_storage.exists(path):
+        return
+    _filename, _mimetype, content = render_report_pdf(document, draft=True)
+    if default_storage.exists(DRAFT_PDF_DIR):
+        for name in default_storage.listdir(DRAFT_PDF_DIR)[1]:
+            if name.startswith(f"report-{report.pk}-"):
+                default_storage.delete(f"{DRAFT_PDF_DIR}/{name}")
+    default_storage.save(path, ContentFile(content))
+
+
+def renders_in_background(document: dict) -> bool:
+    """Whether the report is too large for its PDF to be rendered within a web request."""
+    return len(document["measures"]) > INLINE_PDF_MAX_MEASURES
+
+
+def published_pdf(publication: Publication) -> tuple[str, str, bytes]:
+    """The publication's PDF, rendered the first time and read from storage ever after."""
+    if kept := kept_pdf(publication):
+        return kept
+    path = published_pdf_path(publication)
+    filename, mimetype, content = render_report_pdf(publication.document)
+    default_storage.save(path, ContentFile(content))
+    return filename, mimetype, content

@@ -1,0 +1,22 @@
+"""Background work: a published PDF too large to render within a web request."""
+
+from django_tasks import task
+
+from measures.document import report_document
+from measures.models import Publication, Report
+from reports.rendering import keep_draft_pdf, published_pdf, published_pdf_path
+
+
+@task()
+def render_publication_pdf(publication_id: int) -> str:
+    """Render and keep a publication's PDF (nothing to do if it is kept already)."""
+    publication = Publication.objects.get(pk=publication_id)
+    published_pdf(publication)
+    return published_pdf_path(publication)
+
+
+@task()
+def render_draft_pdf(report_id: int) -> None:
+    """Render and keep the PDF of a report's draft as it is when the task runs."""
+    report = Report.objects.select_related("agency").get(pk=report_id)
+    keep_draft_pdf(report, report_document(report))

@@ -1,0 +1,234 @@
+import re
+from dataclasses import dataclass
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Max, Q
+from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import add_never_cache_headers, get_conditional_response
+from django.utils.html import mark_safe
+from django.utils.http import content_disposition_header, http_date, parse_http_date
+from django.utils.translation import get_language
+from django_tasks import TaskResultStatus
+from django_tasks.exceptions import TaskResultDoesNotExist
+
+from measures.document import report_document
+from measures.models import Agency, Publication, Report
+from reports.pdf import render_report_pdf
+from reports.rendering import (
+    PAGE_CACHE_SECONDS,
+    draft_pdf_path,
+    kept_draft_pdf,
+    kept_pdf,
+    published_fragment,
+    published_pdf,
+    published_pdf_path,
+    renders_in_background,
+    report_fragment,
+)
+from reports.tasks import render_draft_pdf, render_publication_pdf
+
+PUBLIC_COPY_SECONDS = 10
+CSRF_TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*')
+CSRF_PLACEHOLDER = b"<csrf-token>"
+
+
+def index(request):
+    agencies = (
+        Agency.objects.annotate(
+            latest_year=Max("reports__fiscal_year", filter=Q(reports__publications__isnull=False))
+        )
+        .filter(latest_year__isnull=False)
+        .order_by("-latest_year", "name")
+    )
+    return render(request, "reports/index.html", {"agencies": agencies})
+
+
+def agency_detail(request, slug):
+    agency = get_object_or_404(Agency, slug=slug)
+    reports = (
+        agency.reports.annotate(latest_version=Max("publications__version"))
+        .filter(
+            Q(latest_version__isnull=False) | Q(pk__in=Report.objects.previewable_by(request.user))
+        )
+        .order_by("-fiscal_year")
+    )
+    if not reports:
+        raise Http404("No published report")
+    return render(request, "reports/agency.html", {"agency": agency, "reports": reports})
+
+
+@dataclass
+class ReportVersion:
+    """What a visitor sees at a report's URL: its newest publication, or a member's live draft."""
+
+    report: Report
+    document: dict
+    publication: Publication | None
+
+    @property
+    def draft(self) -> bool:
+        return self.publication is None
+
+
+def _report_version(request, slug: str, year: int) -> ReportVersion:
+    report = (
+        Report.objects.select_related("agency").filter(agency__slug=slug, fiscal_year=year).first()
+    )
+    if report is None:
+        raise Http404("No such report")
+    # Members preview the live draft at the public URL; "?published" shows what the public sees.
+    if "published" not in request.GET and report.is_previewable_by(request.user):
+        return ReportVersion(report, report_document(report), None)
+    publication = report.latest_publication()
+    if publication is None:
+        raise Http404("Not published")
+    return ReportVersion(report, publication.document, publication)
+
+
+def _not_modified(request, version: ReportVersion, etag: str):
+    """A 304 when the visitor's copy is this version; None when the body must be sent."""
+    # Whole seconds, as HTTP dates carry them.
+    published_at = int(version.publication.published_at.timestamp())
+    return get_conditional_response(request, etag=etag, last_modified=published_at)
+
+
+def _conditional_headers(response, version: ReportVersion, etag: str):
+    if version.draft:
+        add_never_cache_headers(response)
+    else:
+        response.headers["ETag"] = etag
+        response.headers["Last-Modified"] = http_date(version.publication.published_at.timestamp())
+        response.headers["Cache-Control"] = "max-age=0, must-revalidate"
+    return response
+
+
+def _cookieless(request) -> bool:
+    """No session and no messages: the visitor gets exactly what every anonymous visitor gets."""
+    return set(request.COOKIES) <= {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
+
+
+def _public_copy_key(view_name: str, slug: str, year: int, language: str) -> str:
+    return f"reports:public:{view_name}:{slug}:{year}:{language}"
+
+
+def kept_for_visitors(view):
+    """Serve a published page or PDF to cookieless visitors from the cache: no query, no render.
+
+    The copy keeps the response's body and headers; the page's one per-visitor part, the CSRF
+    token of the language form, is put back in for every visitor. A new publication deletes the
+    copies (reports/apps.py); with a per-process cache another worker may serve the superseded
+    copy for PUBLIC_COPY_SECONDS at most.
+    """
+
+    @wraps(view)
+    def wrapper(request, slug, year):
+        if request.META.get("QUERY_STRING") or not _cookieless(request):
+            return view(request, slug, year)
+        key = _public_copy_key(view.__name__, slug, year, get_language())
+        copy = cache.get(key)
+        if copy is None:
+            response = view(request, slug, year)
+            if response.status_code != 200 or not response.has_header("ETag"):
+                return response
+            copy = (
+                CSRF_TOKEN.sub(rb"\1" + CSRF_PLACEHOLDER, response.content),
+                dict(response.headers),
+                parse_http_date(response.headers["Last-Modified"]),
+            )
+            cache.set(key, copy, PUBLIC_COPY_SECONDS)
+        content, headers, last_modified = copy
+        if not_modified := get_conditional_response(
+            request, etag=headers["ETag"], last_modified=last_modified
+        ):
+            return not_modified
+        if CSRF_PLACEHOLDER in content:
+            content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+        return HttpResponse(content, headers=headers)
+
+    return wrapper
+
+
+@kept_for_visitors
+def report_detail(request, slug, year):
+    version = _report_version(request, slug, year)
+    etag = ""
+    if version.draft:
+        body = report_fragment(version.document)
+    else:
+        body, digest = published_fragment(version.publication)
+        etag = f'"{digest}-{get_language()}-{request.user.pk or 0}"'
+        if not_modified := _not_modified(request, version, etag):
+            return not_modified
+    context = {
+        "version": version,
+        "document": version.document,
+        # Rendered from reports/_report.html, which escapes every user text.
+        "report_html": mark_safe(body),  # noqa: S308
+    }
+    return _conditional_headers(render(request, "reports/report.html", context), version, etag)
+
+
+@kept_for_visitors
+def report_pdf(request, slug, year):
+    version = _report_version(request, slug, year)
+    etag = ""
+    if version.draft:
+        kept = kept_draft_pdf(version.report, version.document)
+        if kept is None and renders_in_background(version.document):
+            path = draft_pdf_path(version.report, version.document)
+            return _pdf_in_progress(request, version, path, render_draft_pdf, version.report.pk)
+        filename, mimetype, content = kept or render_report_pdf(version.document, draft=True)
+    else:
+        publication = version.publication
+        etag = f'"pdf-{publication.pk}-v{publication.version}"'
+        if not_modified := _not_modified(request, version, etag):
+            return not_modified
+        kept = kept_pdf(publication)
+        if kept is None and renders_in_background(publication.document):
+            path = published_pdf_path(publication)
+            return _pdf_in_progress(request, version, path, render_publication_pdf, publication.pk)
+        filename, mimetype, content = kept or published_pdf(publication)
+    response = HttpResponse(content, content_type=mimetype)
+    response.headers["Content-Disposition"] = content_disposition_header(False, filename)
+    return _conditional_headers(response, version, etag)
+
+
+def _pdf_in_progress(request, version: ReportVersion, path: str, task, *args):
+    """Queue the task that renders a large PDF to ``path`` once, and show its progress.
+
+    The progress page reloads itself until the PDF is there.
+    """
+    key = f"reports:pdf-task:{path}"
+    result = None
+    if result_id := cache.get(key):
+        try:
+            result = task.get_result(result_id)
+        except TaskResultDoesNotExist:
+            result = None
+    # A finished task whose file is gone (storage emptied) renders it again.
+    if result is None or result.status == TaskResultStatus.SUCCESSFUL:
+        result = task.enqueue(*args)
+        cache.set(key, result.id, PAGE_CACHE_SECONDS)
+    failed = result.status == TaskResultStatus.FAILED
+    if failed:
+        cache.delete(key)  # the next visit tries again
+    context = {"document": version.document, "result": result, "failed": failed}
+    response = render(request, "reports/pdf_progress.html", context, status=202)
+    add_never_cache_headers(response)
+    return response
+
+
+def forget_public_copies(sender, instance: Publication, **kwargs):
+    """A new or changed publication replaces the visitors' copies of its page and PDF."""
+    report = instance.report
+    cache.delete_many(
+        [
+            _public_copy_key(view.__name__, report.agency.slug, report.fiscal_year, language)
+            for view in (report_detail, report_pdf)
+            for language, _name in settings.LANGUAGES
+        ]
+    )

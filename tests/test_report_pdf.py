@@ -1,0 +1,278 @@
+"""The report's PDF read as a reader would: poppler's pdftotext, pdffonts and pdfinfo."""
+
+import html
+import json
+import re
+import subprocess
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.management import call_command
+from pythainlp.corpus.common import thai_words
+from pythainlp.tokenize import word_tokenize
+
+from measures import thai
+from measures.document import report_document
+from reports import pdf as report_pdf
+from reports.pdf import render_report_pdf
+
+THAI_WORDS = thai_words()
+TONE_MARKS = re.compile("[\u0e48-\u0e4b]")
+# The page footer lies in the bottom margin of report-print.css (16 mm of A4 landscape's 210 mm).
+FOOTER_TOP = 595.28 * (210 - 16) / 210
+LINE_HEIGHT = 17.5  # pt: 13 pt table text, line-height 1.35
+WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>')
+
+
+def fold(text: str) -> str:
+    """WeasyPrint 70's text layer gives า for ำ and loses tone marks over it (issue 7 fixes it):
+    compare with both folded away, and whitespace ignored."""
+    return TONE_MARKS.sub("", re.sub(r"\s+", "", text)).replace("ำ", "า")
+
+
+def poppler(tool: str, pdf: bytes, *args: str) -> str:
+    return subprocess.run(
+        [tool, *args, "-", "-"] if tool == "pdftotext" else [tool, "-"],
+        input=pdf, capture_output=True, check=True,
+    ).stdout.decode()  # fmt: skip
+
+
+def uncompressed(pdf: bytes, tmp_path) -> bytes:
+    (tmp_path / "in.pdf").write_bytes(pdf)
+    subprocess.run(
+        ["qpdf", "--qdf", "--object-streams=disable", tmp_path / "in.pdf", tmp_path / "out.pdf"],
+        check=True,
+    )
+    return (tmp_path / "out.pdf").read_bytes()
+
+
+@dataclass
+class Column:
+    """One table column's text, pages in order, as a list of extracted lines."""
+
+    left: float
+    lines: list[str] = field(default_factory=list)
+
+
+def table_columns(pdf: bytes, document: dict) -> list[Column]:
+    """Split the words of every page into the six columns by their x position.
+
+    The columns' left edges are where the first row's cells start: its item numbers ("๑."),
+    its period and its first division.
+    """
+    bbox = poppler("pdftotext", pdf, "-raw", "-bbox")
+    pages = [WORD.findall(page) for page in bbox.split("<page ")[1:]]
+    first = document["measures"][0]
+    words = [(float(x), fold(html.unescape(word))) for x, _y, word in pages[0]]
+    period = min(x for x, word in words if word == thai.format_period(**first["period"]).split()[0])
+    division = fold(first["divisions"][0])
+    lefts = sorted(
+        {round(x) for x, word in words if word == "๑."}
+        | {round(period)}
+        | {
+            round(
+                min(x for x, w in words if x > period + 9 and len(w) > 1 and division.startswith(w))
+            )
+        }
+    )
+    assert len(lefts) == 6, lefts
+    columns = [Column(left) for left in lefts]
+    # Above the table on the first page: the heading and the introduction, which starts further
+    # left; at the top of the table on every page: its header row, as tall as on the first page.
+    heading_bottom = max(float(y) for x, y, _w in pages[0] if float(x) < lefts[0] - 1)
+    table_top = heading_bottom + LINE_HEIGHT / 2
+    header_top = min(float(y) for _x, y, _w in pages[0] if float(y) > table_top)
+    header_height = min(float(y) for _x, y, w in pages[0] if w == "๑.") - header_top
+    for number, words in enumerate(pages):
+        table = [(float(x), float(y), w) for x, y, w in words if float(y) < FOOTER_TOP]
+        if number == 0:
+            table = [(x, y, w) for x, y, w in table if y > table_top]
+        top = min(y for _x, y, _w in table)
+        previous = {}
+        for x, y, word in table:
+            if y < top + header_height - LINE_HEIGHT / 2:
+                continue
+            column = max(i for i, c in enumerate(columns) if c.left <= x + 1)
+            # A mark above a letter sits a little higher than the letter's line.
+            if abs(previous.get(column, -100) - y) > LINE_HEIGHT / 3:
+                columns[column].lines.append("")
+                previous[column] = y
+            columns[column].lines[-1] += html.unescape(word)
+    return columns
+
+
+def cells(document: dict) -> list[list[list[str]]]:
+    """For each column, for each measure, its paragraphs as the seed report has them."""
+    return [
+        [[m["title"]] for m in document["measures"]],
+        [m["methods"] for m in document["measures"]],
+        [[thai.format_period(**m["period"])] for m in document["measures"]],
+        [m["divisions"] for m in document["measures"]],
+        [m["results"] for m in document["measures"]],
+        [[o["text"] for o in m["outcomes"]] for m in document["measures"]],
+    ]
+
+
+def dictionary_words(text: str) -> bool:
+    return all(word in THAI_WORDS for word in word_tokenize(text))
+
+
+def word_boundaries(paragraph: str) -> set[int]:
+    """Offsets in fold(paragraph) between two words, by pythainlp's dictionary tokeniser.
+
+    Its dictionary holds compounds ("การรับรู้", "ปลุกจิตสำนึก") that a line may break between
+    their words, as libthai does: a cut inside a token is a boundary when the token's parts on
+    both sides are dictionary words.
+    """
+    offsets, position = set(), 0
+    for token in word_tokenize(paragraph):
+        for cut in range(1, len(token)):
+            if dictionary_words(token[:cut]) and dictionary_words(token[cut:]):
+                offsets.add(position + len(fold(token[:cut])))
+        position += len(fold(token))
+        offsets.add(position)
+    return offsets
+
+
+@pytest.fixture
+def document(demo_report):
+    return demo_report.latest_publication().document
+
+
+@pytest.fixture
+def pdf(document):
+    return render_report_pdf(document)[2]
+
+
+def test_every_paragraph_of_the_report_is_in_the_pdf_in_order(pdf, document):
+    text = fold(poppler("pdftotext", pdf, "-raw"))
+    heading = [
+        "รายงานผลการดำเนินการเพื่อส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน",
+        "ประจำปีงบประมาณ พ.ศ. ๒๕๖๘",
+        "องค์การบริหารส่วนตำบลเมืองพะไล",
+        "อำเภอบัวลาย จังหวัดนครราชสีมา",
+        document["introduction"],
+    ]
+    position = 0
+    for paragraph in heading:
+        position = text.index(fold(paragraph), position) + len(fold(paragraph))
+    for column, measures in zip(table_columns(pdf, document), cells(document), strict=True):
+        column_text = fold("".join(column.lines))
+        position = 0
+        for number, paragraphs in enumerate(measures, 1):
+            for paragraph in paragraphs:
+                found = column_text.find(fold(paragraph), position)
+                assert found >= 0, (number, paragraph, column_text[position:])
+                position = found + len(fold(paragraph))
+
+
+def test_lines_break_between_words_only(pdf, document):
+    for column, measures in zip(table_columns(pdf, document), cells(document), strict=True):
+        breaks, offset = set(), 0
+        for line in column.lines:
+            offset += len(fold(line))
+            breaks.add(offset)
+        column_text = fold("".join(column.lines))
+        position = 0
+        for paragraphs in measures:
+            for paragraph in paragraphs:
+                start = column_text.find(fold(paragraph), position)
+                position = start + len(fold(paragraph))
+                inside = {b - start for b in breaks if start < b < position}
+                assert inside <= word_boundaries(paragraph), (paragraph, inside)
+
+
+def test_etcetera_and_division_names_are_never_split(pdf, document):
+    columns = table_columns(pdf, document)
+    lines = [line for column in columns for line in column.lines]
+    etceteras = sum(json.dumps(m, ensure_ascii=False).count("ฯลฯ") for m in document["measures"])
+    assert etceteras == 4
+    assert sum(line.count("ฯลฯ") for line in lines) == etceteras
+    assert not any(line.startswith("ลฯ") for line in lines)
+    divisions = {fold(d) for m in document["measures"] for d in m["divisions"]}
+    assert {fold(line) for line in columns[3].lines} >= divisions
+    periods = {fold(thai.format_period(**m["period"])) for m in document["measures"]}
+    assert periods <= {fold(line) for line in columns[2].lines}
+
+
+def test_every_number_is_in_thai_digits(pdf):
+    text = poppler("pdftotext", pdf, "-raw")
+    report_text = text.replace("ITA", "").replace("OIT", "")
+    assert not re.search("[0-9]", report_text)
+    assert "หน้า ๑ / " in text
+
+
+def test_the_pdf_embeds_sarabun_on_a4_landscape_with_metadata(pdf, tmp_path):
+    fonts = poppler("pdffonts", pdf)
+    assert re.search(r"\+Sarabun-Bold\s.*\byes\s+yes\s+yes\b", fonts)
+    assert re.search(r"\+Sarabun\s.*\byes\s+yes\s+yes\b", fonts)
+    info = poppler("pdfinfo", pdf)
+    assert re.search(r"Page size:\s+841.89 x 595.2\d+ pts \(A4\)", info)
+    assert re.search(r"Title:\s+รายงานผลการดำเนินการ ITA ปีงบประมาณ พ.ศ. ๒๕๖๘ อบต.เมืองพะไล", info)
+    assert re.search(r"Author:\s+องค์การบริหารส่วนตำบลเมืองพะไล", info)
+    assert b"/Lang (th)" in uncompressed(pdf, tmp_path)
+
+
+def test_the_table_header_and_the_page_number_are_on_every_page(pdf):
+    pages = poppler("pdftotext", pdf, "-raw").split("\f")[:-1]
+    assert len(pages) >= 3
+    last = thai.thai_digits(len(pages))
+    for number, page in enumerate(pages, 1):
+        assert "ผลลัพธ์หรือความส" in page
+        assert f"หน้า {thai.thai_digits(number)} / {last}" in page
+
+
+def test_a_draft_is_watermarked_on_every_page(demo_report):
+    filename, mimetype, content = render_report_pdf(report_document(demo_report), draft=True)
+    assert filename == "รายงานผลการดำเนินการ-ITA-2568-อบต.เมืองพะไล-ฉบับร่าง.pdf"
+    assert mimetype == "application/pdf"
+    pages = poppler("pdftotext", content, "-raw").split("\f")[:-1]
+    assert all(fold("ฉบับร่าง") in fold(page) for page in pages)
+
+
+def test_html_in_a_measure_title_is_printed_as_text(demo_report):
+    demo_report.measures.filter(number=1).update(title="<script>alert(1)</script>มาตรการ")
+    content = render_report_pdf(report_document(demo_report))[2]
+    text = fold(poppler("pdftotext", content, "-raw"))
+    assert fold("๑. <script>alert(1)</script>มาตรการ") in text
+
+
+def test_subset_fonts_draw_the_same_pages_as_full_fonts(document, monkeypatch, tmp_path):
+    """WeasyPrint's font subsetting garbled another Thai font; it must not garble Sarabun."""
+    subset = render_report_pdf(document)[2]
+    monkeypatch.setattr(report_pdf, "FULL_FONTS", True)
+    full = render_report_pdf(document)[2]
+    assert len(subset) < len(full) / 2
+    for name, content in (("subset", subset), ("full", full)):
+        (tmp_path / f"{name}.pdf").write_bytes(content)
+        subprocess.run(
+            ["pdftoppm", "-r", "60", "-gray", tmp_path / f"{name}.pdf", tmp_path / name], check=True
+        )
+    pages = sorted(p.name for p in tmp_path.glob("subset-*.pgm"))
+    assert pages
+    for page in pages:
+        full_page = page.replace("subset", "full")
+        assert (tmp_path / page).read_bytes() == (tmp_path / full_page).read_bytes()
+
+
+def test_export_report_pdf_writes_the_published_pdf(demo_report, client, tmp_path):
+    output = tmp_path / "report.pdf"
+    call_command("export_report_pdf", "mueang-phalai", "2568", "-o", str(output))
+    assert output.read_bytes() == client.get("/mueang-phalai/2568/report.pdf").content
+
+
+def test_export_report_pdf_refuses_an_unknown_report(db, tmp_path):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="mueang-phalai"):
+        call_command("export_report_pdf", "mueang-phalai", "2568", "-o", str(tmp_path / "x.pdf"))
+
+
+def test_a_long_division_name_widens_its_column_and_stays_on_one_line(document):
+    long_name = "กองสาธารณสุขและสิ่งแวดล้อม"
+    document["measures"][0]["divisions"].append(long_name)
+    widths = report_pdf.column_widths(document)
+    assert widths["divisions"] > report_pdf.text_width(long_name)
+    assert sum(widths.values()) == pytest.approx(report_pdf.TABLE_WIDTH_PT)
+    columns = table_columns(render_report_pdf(document)[2], document)
+    assert fold(long_name) in {fold(line) for line in columns[3].lines}
