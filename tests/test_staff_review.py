@@ -210,3 +210,14 @@ def test_the_command_and_the_page_name_the_place_alike(client, coordinator, demo
     client.force_login(coordinator)
     page = client.get("/staff/2568/review/").content.decode()
     assert '<span class="finding-location">มาตรการที่ ๕ ผลลัพธ์หรือความสำเร็จ ข้อ ๑</span>' in page
+
+
+def test_the_review_speaks_english_when_asked(client, coordinator, demo_report):
+    wrong_score(demo_report)
+    client.force_login(coordinator)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/staff/"})
+    page = client.get("/staff/2568/review/").content.decode()
+    assert "Review before publishing" in page
+    assert "measure ๕ outcome item ๑" in page
+    assert "The stored score of indicator ๑๐ is ๙๑.๐๐, not ๙๒.๕๐." in page
+    assert "Correct ๑ error before publishing." in page
