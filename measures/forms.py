@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 from django import forms
@@ -8,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from measures import thai
-from measures.models import Division, Indicator, Measure, Membership, Report
+from measures.models import AcceptedWord, Agency, Division, Indicator, Measure, Membership, Report
 from measures.services import MEASURE_FIELDS, OutcomeData
 from measures.spreadsheet import SpreadsheetError, read_upload
 
@@ -263,3 +264,36 @@ class ReportImportForm(UploadForm):
             data = _read(ContentFile(text.encode("utf-8")))
             return {"data": data, "format": "text", "filename": ""}
         return super().clean()
+
+
+# A zero-width space is how Thai text marks a word break that shows no gap: it splits words too.
+SPACE = re.compile(r"[\s\u200b]")
+
+
+class AcceptedWordForm(forms.Form):
+    """A word of the agency's own (a place or project name) that the spelling check accepts."""
+
+    word = forms.CharField(
+        label=_("Word"),
+        max_length=AcceptedWord._meta.get_field("word").max_length,
+        help_text=_("One word, without spaces, spelled as the report spells it."),
+    )
+
+    def __init__(self, *args, agency: Agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agency = agency
+
+    def clean_word(self):
+        word = self.cleaned_data["word"]
+        if SPACE.search(word):
+            raise forms.ValidationError(_("An accepted word is one word, without spaces."))
+        if self.agency.accepted_words.filter(word=word).exists():
+            raise forms.ValidationError(
+                _("“%(word)s” is already on the list."), params={"word": word}
+            )
+        return word
+
+    def save(self, by) -> AcceptedWord:
+        return AcceptedWord.objects.create(
+            agency=self.agency, word=self.cleaned_data["word"], added_by=by
+        )

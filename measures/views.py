@@ -11,12 +11,13 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from measures import services, thai
 from measures.document import report_document
 from measures.forms import (
+    AcceptedWordForm,
     DivisionFormSet,
     ItemFormSet,
     MeasureForm,
@@ -29,13 +30,14 @@ from measures.forms import (
     outcome_data,
     outcome_initial,
 )
-from measures.models import Measure, Membership, Publication, Report
+from measures.models import AcceptedWord, Measure, Membership, Publication, Report
 
 AGENCY_LOOKUP = {
     Report: "agency",
     Measure: "report__agency",
     Publication: "report__agency",
     Membership: "agency",
+    AcceptedWord: "agency",
 }
 
 
@@ -68,6 +70,11 @@ def _agency_for_coordinator(request):
 
 def _coordinator(membership, _obj) -> bool:
     return membership.is_coordinator
+
+
+def _reviewer(membership, _obj) -> bool:
+    """The coordinator and the approver: those who read the whole report before it goes out."""
+    return membership.role != Membership.Role.DIVISION_STAFF
 
 
 def _measure_editor(membership, measure) -> bool:
@@ -297,7 +304,7 @@ def _workflow_allowed(action):
     def allow(membership, _report):
         role = WORKFLOW[action][1]
         if role is None:  # sending back: the coordinator or the approver
-            return membership.role != Membership.Role.DIVISION_STAFF
+            return _reviewer(membership, _report)
         return membership.role == role
 
     return allow
@@ -318,9 +325,79 @@ def report_action(request, year: int, action: str):
             request,
             _("This cannot be done while the report is “%(status)s”.") % {"status": error},
         )
+    except services.PublishRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("staff:review", year=year)
     else:
         messages.success(request, WORKFLOW_DONE[action])
+        # Submitting reviews the report: the coordinator sees at once what stands in the way
+        # of publishing, while the approver reads the report.
+        if action == "submit" and (blocking := services.report_review_blocking(report)):
+            messages.warning(request, _blocking_summary(blocking))
+            return redirect("staff:review", year=year)
     return redirect("staff:report", year=year)
+
+
+def _blocking_summary(findings) -> str:
+    """What the coordinator must still do before the report can be published."""
+    errors = sum(f.is_error for f in findings)
+    warnings = len(findings) - errors
+    todo = []
+    if errors:
+        todo.append(
+            ngettext(
+                "Correct %(count)s error before publishing.",
+                "Correct %(count)s errors before publishing.",
+                errors,
+            )
+            % {"count": thai.thai_digits(errors)}
+        )
+    if warnings:
+        todo.append(
+            ngettext(
+                "Correct or acknowledge %(count)s warning before publishing.",
+                "Correct or acknowledge %(count)s warnings before publishing.",
+                warnings,
+            )
+            % {"count": thai.thai_digits(warnings)}
+        )
+    return " ".join(todo)
+
+
+@login_required
+def review(request, year: int):
+    membership, report = _get_for_user(request, Report, allow=_reviewer, fiscal_year=year)
+    reviewed = services.report_review_status(report)
+    blocking = [r.finding for r in reviewed if r.blocks_publishing]
+    measure_pks = dict(report.measures.values_list("number", "pk"))
+    return render(
+        request,
+        "staff/review.html",
+        {
+            "membership": membership,
+            "report": report,
+            # Each finding with the measure to open to correct it.
+            "rows": [(r, measure_pks.get(r.finding.measure)) for r in reviewed],
+            "blocking": _blocking_summary(blocking),
+            "error_count": sum(r.finding.is_error for r in reviewed),
+            "warning_count": sum(not r.finding.is_error for r in reviewed),
+        },
+    )
+
+
+@login_required
+@require_POST
+def review_acknowledge(request, year: int):
+    _member, report = _get_for_user(request, Report, allow=_reviewer, fiscal_year=year)
+    try:
+        services.review_acknowledge(
+            report=report, finding_key=request.POST.get("key", ""), by=request.user
+        )
+    except ValueError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The warning was acknowledged."))
+    return redirect("staff:review", year=year)
 
 
 @login_required
@@ -403,3 +480,24 @@ def divisions(request):
         messages.success(request, _("Saved."))
         return redirect("staff:divisions")
     return render(request, "staff/divisions.html", {"formset": formset})
+
+
+@login_required
+def words(request):
+    agency = _agency_for_coordinator(request)
+    form = AcceptedWordForm(request.POST or None, agency=agency)
+    if form.is_valid():
+        word = form.save(by=request.user)
+        messages.success(request, _("“%(word)s” was added to the accepted words.") % {"word": word})
+        return redirect("staff:words")
+    accepted = agency.accepted_words.select_related("added_by")
+    return render(request, "staff/words.html", {"form": form, "words": accepted})
+
+
+@login_required
+@require_POST
+def word_delete(request, pk: int):
+    _member, word = _get_for_user(request, AcceptedWord, allow=_coordinator, pk=pk)
+    word.delete()
+    messages.success(request, _("“%(word)s” was removed from the accepted words.") % {"word": word})
+    return redirect("staff:words")

@@ -1,37 +1,16 @@
 """Staff journeys in Debian's chromium: the whole year, and two people editing one measure."""
 
-import importlib
 import subprocess
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.apps import apps
 from django.utils import timezone
 
 from measures import thai
 from measures.models import Measure, Report
+from tests.browser_helpers import APPROVE, PUBLISH, SUBMIT, act, log_in, log_out
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def indicators(transactional_db):
-    """The live server's tests flush the database, the migrated indicators with it: reload."""
-    migration = importlib.import_module("measures.migrations.0002_indicators")
-    migration.load_indicators(apps, None)
-
-
-def log_in(page, username):
-    page.goto("/accounts/login/")
-    page.get_by_label("ชื่อผู้ใช้").fill(username)
-    page.get_by_label("รหัสผ่าน").fill(f"{username}-pass-1")
-    page.get_by_role("button", name="เข้าสู่ระบบ").click()
-    page.wait_for_url("**/staff/**")
-
-
-def log_out(page):
-    page.get_by_role("button", name="ออกจากระบบ").click()
-    page.wait_for_url("**/accounts/login/**")
 
 
 def test_the_whole_year(page, live_server, coordinator, staff_palad, approver, demo_report):
@@ -75,21 +54,18 @@ def test_the_whole_year(page, live_server, coordinator, staff_palad, approver, d
     log_out(page)
 
     log_in(page, "coordinator")
-    page.get_by_role("button", name="เสนอขออนุมัติ").click()
-    page.get_by_text("เสนอรายงานขออนุมัติแล้ว").wait_for()
+    act(page, *SUBMIT)
     log_out(page)
 
     log_in(page, "approver")
     page.get_by_role("link", name="ดูตัวอย่างรายงาน").click()
     page.get_by_text("ได้คะแนนเพิ่มขึ้นจากปีที่ผ่านมา ๐.๕๒ คะแนน").wait_for()
     page.go_back()
-    page.get_by_role("button", name="อนุมัติรายงาน").click()
-    page.get_by_text("อนุมัติรายงานแล้ว").wait_for()
+    act(page, *APPROVE)
     log_out(page)
 
     log_in(page, "coordinator")
-    page.get_by_role("button", name="เผยแพร่").click()
-    page.get_by_text("เผยแพร่รายงานแล้ว").wait_for()
+    act(page, *PUBLISH)
 
     report = Report.objects.get(agency=demo_report.agency, fiscal_year=year)
     assert report.status == Report.Status.PUBLISHED
@@ -164,12 +140,18 @@ def test_the_staff_pages_pass_axe_and_fit_a_phone(page, coordinator, demo_report
     pages = {"login": serious_violations(page)}
     log_in(page, "coordinator")
     measure = demo_report.measures.get(number=2)
-    for name, url in [("dashboard", "/staff/2568/"), ("editor", f"/staff/measures/{measure.pk}/")]:
+    demo_report.acknowledgements.filter(check_name="variants").delete()  # a warning to act on
+    for name, url in [
+        ("dashboard", "/staff/2568/"),
+        ("editor", f"/staff/measures/{measure.pk}/"),
+        ("review", "/staff/2568/review/"),
+        ("words", "/staff/words/"),
+    ]:
         page.goto(url)
         pages[name] = serious_violations(page)
         overflow = page.evaluate("document.documentElement.scrollWidth")
         assert overflow <= width, (name, overflow)
-    assert pages == {"login": [], "dashboard": [], "editor": []}
+    assert pages == {"login": [], "dashboard": [], "editor": [], "review": [], "words": []}
 
 
 def test_the_bundled_axe_runs_offline_and_finds_a_missing_label(page):

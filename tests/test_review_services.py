@@ -150,7 +150,7 @@ def test_the_command_prints_one_line_per_finding(demo_report, capsys):
         call_command("review_report", "mueang-phalai", "2568")
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 4
-    assert lines[3].split("\t")[:4] == ["คำเตือน", "5", "วิธีดำเนินการ", "1"]
+    assert lines[3].split("\t")[:4] == ["คำเตือน", "มาตรการที่ ๕", "วิธีดำเนินการ", "ข้อ ๑"]
     assert "ของกำนัล" in lines[3]
 
 

@@ -2,7 +2,16 @@
 
 import pytest
 
-from measures.models import Change, Division, Measure, Membership, Report
+from measures.models import (
+    AcceptedWord,
+    Change,
+    Division,
+    Measure,
+    Membership,
+    Report,
+    ReviewAcknowledgement,
+)
+from measures.services import report_review
 
 ACTORS = [
     "anonymous",
@@ -14,13 +23,15 @@ ACTORS = [
 ]
 
 # url (m = measure 6, for which only สำนักปลัด is responsible; p = the membership of staff of
-# กองคลัง) → expected status per actor, in the order of ACTORS.
+# กองคลัง; w = an accepted word of the demo agency) → expected status per actor, in the order
+# of ACTORS.
 GET_MATRIX = {
     "/staff/": (302, 200, 200, 200, 200, 200),
     "/staff/2568/": (302, 200, 200, 200, 200, 404),
     "/staff/2568/preview/": (302, 200, 200, 200, 200, 404),
     "/staff/2568/history/": (302, 200, 200, 200, 200, 404),
     "/staff/2568/scores/": (302, 403, 403, 200, 403, 404),
+    "/staff/2568/review/": (302, 403, 403, 200, 200, 404),
     "/staff/2568/measures/new/": (302, 403, 403, 200, 403, 404),
     "/staff/2568/versions/": (302, 200, 200, 200, 200, 404),
     "/staff/2568/versions/1/": (302, 200, 200, 200, 200, 404),
@@ -35,6 +46,7 @@ GET_MATRIX = {
     "/staff/people/": (302, 403, 403, 200, 403, 200),
     "/staff/people/{p}/": (302, 403, 403, 200, 403, 404),
     "/staff/divisions/": (302, 403, 403, 200, 403, 200),
+    "/staff/words/": (302, 403, 403, 200, 403, 200),
     "/accounts/password_change/": (302, 200, 200, 200, 200, 200),
     "/admin/": (302, 302, 302, 302, 302, 302),
     "/admin/measures/report/": (302, 302, 302, 302, 302, 302),
@@ -47,6 +59,7 @@ POST_MATRIX = {
     "/staff/2568/return/": (302, 403, 403, 302, 302, 404),
     "/staff/2568/publish/": (302, 403, 403, 302, 403, 404),
     "/staff/2568/scores/": (302, 403, 403, 302, 403, 404),
+    "/staff/2568/review/acknowledge/": (302, 403, 403, 302, 302, 404),
     "/staff/2568/measures/new/": (302, 403, 403, 302, 403, 404),
     "/staff/2568/import/measures/": (302, 403, 403, 200, 403, 404),
     "/staff/2568/import/report/": (302, 403, 403, 302, 403, 404),
@@ -56,6 +69,8 @@ POST_MATRIX = {
     "/staff/people/": (302, 403, 403, 200, 403, 200),
     "/staff/people/{p}/": (302, 403, 403, 200, 403, 404),
     "/staff/divisions/": (302, 403, 403, 200, 403, 200),
+    "/staff/words/": (302, 403, 403, 302, 403, 302),
+    "/staff/words/{w}/delete/": (302, 403, 403, 302, 403, 404),
     "/staff/measures/{m}/delete/": (302, 403, 403, 302, 403, 404),
 }
 
@@ -81,7 +96,17 @@ def measure(demo_report):
 
 @pytest.fixture
 def urls(measure, staff_finance):
-    return {"m": measure.pk, "p": staff_finance.memberships.get().pk}
+    report = measure.report
+    word = AcceptedWord.objects.create(agency=report.agency, word="พะไล")
+    # A warning waiting to be acknowledged (k = its key).
+    report.acknowledgements.filter(check_name="variants").delete()
+    [variant] = [f for f in report_review(report) if f.check == "variants"]
+    return {
+        "m": measure.pk,
+        "p": staff_finance.memberships.get().pk,
+        "w": word.pk,
+        "k": variant.key,
+    }
 
 
 @pytest.mark.parametrize(("url", "actor", "expected"), _cases(GET_MATRIX))
@@ -104,6 +129,8 @@ def state(report):
         report.status,
         list(Membership.objects.values_list("pk", "role", "position")),
         list(Division.objects.values_list("pk", "name")),
+        list(AcceptedWord.objects.values_list("pk", "word")),
+        list(ReviewAcknowledgement.objects.values_list("pk", "finding_key")),
     )
 
 
@@ -114,6 +141,8 @@ POST_DATA = {
     "/staff/2568/import/measures/": {"text": "ignored: a spreadsheet must be a file"},
     # A confirmation naming no previewed file: refused, and for a coordinator too.
     "/staff/2568/import/report/": {"token": "../../itaportal/settings.py"},
+    "/staff/words/": {"word": "บัวลาย"},
+    "/staff/2568/review/acknowledge/": {"key": "{k}"},
 }
 
 
@@ -121,7 +150,8 @@ POST_DATA = {
 def test_who_may_change_what(request, client, demo_report, urls, url, actor, expected):
     client = _client_for(request, client, actor)
     before = state(demo_report)
-    response = client.post(url.format(**urls), POST_DATA.get(url, {}))
+    data = {name: str(value).format(**urls) for name, value in POST_DATA.get(url, {}).items()}
+    response = client.post(url.format(**urls), data)
     assert response.status_code == expected
     if expected in (403, 404) or actor == "anonymous":
         assert state(demo_report) == before

@@ -69,7 +69,15 @@ def test_the_dashboard_queries_do_not_grow_with_the_measures(
 
 @pytest.mark.parametrize(
     "url",
-    ["/staff/", "/staff/measures/{m}/", "/staff/2568/scores/", "/staff/people/", "/staff/2568/"],
+    [
+        "/staff/",
+        "/staff/measures/{m}/",
+        "/staff/2568/scores/",
+        "/staff/people/",
+        "/staff/2568/",
+        "/staff/2568/review/",
+        "/staff/words/",
+    ],
 )
 def test_every_staff_page_speaks_english_when_asked(client, coordinator, demo_report, url):
     client.force_login(coordinator)

@@ -63,16 +63,23 @@ class Finding:
         return self.text[: self.start], self.text[self.start : self.end], self.text[self.end :]
 
     @property
-    def location(self) -> str:
-        """ "มาตรการที่ ๕ วิธีดำเนินการ ข้อ ๑" in words a coordinator reads."""
-        parts = []
+    def location_parts(self) -> tuple[str, str, str]:
+        """("มาตรการที่ ๕", "วิธีดำเนินการ", "ข้อ ๑"): measure, column and item in words a
+        coordinator reads, each "" where the finding has none. The review page and the
+        review_report command both print these."""
+        measure = column = item = ""
         if self.measure is not None:
-            parts.append(_("measure %(number)s") % {"number": thai.thai_digits(self.measure)})
+            measure = _("measure %(number)s") % {"number": thai.thai_digits(self.measure)}
         if self.column:
-            parts.append(str(COLUMN_LABELS[self.column]))
+            column = str(COLUMN_LABELS[self.column])
         if self.item is not None:
-            parts.append(_("item %(number)s") % {"number": thai.thai_digits(self.item)})
-        return " ".join(parts)
+            item = _("item %(number)s") % {"number": thai.thai_digits(self.item)}
+        return measure, column, item
+
+    @property
+    def location(self) -> str:
+        """ "มาตรการที่ ๕ วิธีดำเนินการ ข้อ ๑" """
+        return " ".join(part for part in self.location_parts if part)
 
     def as_dict(self) -> dict:
         return asdict(self) | {"key": self.key}

@@ -4,7 +4,7 @@ from django.utils.translation import ngettext
 
 from measures import thai
 from measures.models import Report
-from measures.review.base import COLUMN_LABELS, SEVERITY_LABELS
+from measures.review.base import SEVERITY_LABELS
 from measures.services import report_review, report_review_blocking
 
 
@@ -33,9 +33,7 @@ class Command(BaseCommand):
         for finding in findings:
             fields = [
                 str(SEVERITY_LABELS[finding.severity]),
-                str(finding.measure or "-"),
-                str(COLUMN_LABELS[finding.column]) if finding.column else "-",
-                str(finding.item or "-"),
+                *(part or "-" for part in finding.location_parts),
                 finding.message,
             ]
             if finding.key not in open_keys:
