@@ -25,7 +25,7 @@ from measures.models import (
 )
 from measures.resources import MeasureResource
 from measures.services import report_carry_forward
-from measures.spreadsheet import FORMATS, SpreadsheetError, too_big_message
+from measures.spreadsheet import FORMATS, SpreadsheetError, UploadStorage, too_big_message
 
 
 class DivisionInline(admin.TabularInline):
@@ -181,6 +181,7 @@ class MeasureAdmin(ImportExportModelAdmin):
     formats = list(FORMATS.values())
     import_form_class = MeasureImportForm
     confirm_form_class = MeasureConfirmImportForm
+    tmp_storage_class = UploadStorage
     form = MeasureAdminForm
     list_display = ["__str__", "report", "period_display"]
     list_filter = ["report__fiscal_year", "report__agency"]
