@@ -205,6 +205,8 @@ def report_publish(*, report: Report, by=None, acknowledge_warnings: bool = Fals
     )
     report.status = Report.Status.PUBLISHED
     report.save(update_fields=["status"])
+    # The index's search finds the titles just published.
+    report.agency.save(update_fields=["search_text"])
     return publication
 
 
