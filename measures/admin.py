@@ -22,6 +22,7 @@ from measures.models import (
     Report,
     Result,
     ReviewAcknowledgement,
+    SignInEvent,
 )
 from measures.resources import MeasureResource
 from measures.services import report_carry_forward
@@ -269,3 +270,11 @@ class ChangeAdmin(ReadOnlyRecordAdmin):
     list_filter = ["action", "report__agency"]
     search_fields = ["subject", "user__username", "report__agency__name"]
     list_select_related = ["user", "report__agency"]
+
+
+@admin.register(SignInEvent)
+class SignInEventAdmin(ReadOnlyRecordAdmin):
+    list_display = ["at", "kind", "username", "ip_address"]
+    list_filter = ["kind"]
+    search_fields = ["username", "ip_address"]
+    date_hierarchy = "at"

@@ -625,3 +625,37 @@ class ReviewAcknowledgement(models.Model):
 
     def __str__(self):
         return f"{self.report}: {self.message}"
+
+
+class SignInEvent(models.Model):
+    """A sign-in, a failed sign-in or a sign-out: the accounts' audit log.
+
+    The username is kept as typed, so that attempts on names with no account are on record too.
+    """
+
+    class Kind(models.TextChoices):
+        LOGGED_IN = "logged_in", _("signed in")
+        FAILED = "failed", _("sign-in failed")
+        LOGGED_OUT = "logged_out", _("signed out")
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("sign-in event")
+        verbose_name_plural = _("sign-in events")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_kind_display()}"

@@ -206,6 +206,15 @@ def report_publish(*, report: Report, by=None, acknowledge_warnings: bool = Fals
     )
     report.status = Report.Status.PUBLISHED
     report.save(update_fields=["status"])
+    # Every publication is on record, whichever way it was made (staff, admin, command).
+    Change.objects.create(
+        report=report,
+        user=by,
+        action=Change.Action.PUBLISHED,
+        changes=[
+            {"field": "version", "before": "", "after": thai.thai_digits(publication.version)}
+        ],
+    )
     # The index's search finds the titles just published.
     report.agency.save(update_fields=["search_text"])
     return publication
@@ -532,19 +541,9 @@ def report_publish_approved(*, report: Report, by) -> Publication:
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.status != Report.Status.APPROVED:
         raise WorkflowError(report.get_status_display())
-    publication = report_publish(report=report, by=by)
-    Change.objects.create(
-        report=report,
-        user=by,
-        action=Change.Action.PUBLISHED,
-        changes=[
-            {"field": "version", "before": "", "after": thai.thai_digits(publication.version)}
-        ],
-    )
-    return publication
+    return report_publish(report=report, by=by)
 
 
-@transaction.atomic
 @transaction.atomic
 def agency_create(
     *,
@@ -590,6 +589,7 @@ def agency_create(
     )
 
 
+@transaction.atomic
 def membership_create(*, agency: Agency, user, membership: Membership, divisions) -> Membership:
     """A new person in the agency: their account and their role, created together."""
     user.save()
