@@ -153,6 +153,11 @@ STORAGES = {
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
+    # Uploads waiting between an import's preview and its confirmation: never served.
+    "imports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": STATE_DIR / "imports"},
+    },
 }
 WHITENOISE_MIMETYPES = {".ttf": "font/ttf"}
 # In development WhiteNoise serves straight from the app and project static folders.

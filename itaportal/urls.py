@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from itaportal.views import healthz
+from itaportal.views import healthz, language
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("language/", language, name="language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -1,7 +1,10 @@
+import tempfile
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.forms import ConfirmImportForm, ImportForm
@@ -27,6 +30,7 @@ from measures.models import (
 from measures.resources import MeasureResource
 from measures.services import report_carry_forward
 from measures.spreadsheet import FORMATS, SpreadsheetError, UploadStorage, too_big_message
+from reports.archive import latest_publications, write_pdfs_zip
 
 
 class DivisionInline(admin.TabularInline):
@@ -89,7 +93,21 @@ class ReportAdmin(admin.ModelAdmin):
     search_fields = ["agency__name", "agency__short_name"]
     autocomplete_fields = ["agency"]
     inlines = [MeasureInline, PublicationInline]
-    actions = ["carry_forward"]
+    actions = ["carry_forward", "download_pdfs"]
+
+    @admin.action(description=_("Download the published PDFs of the selected reports (ZIP)"))
+    def download_pdfs(self, request, queryset):
+        publications = latest_publications(queryset)
+        if not publications:
+            self.message_user(
+                request, _("None of the selected reports is published."), messages.WARNING
+            )
+            return None
+        # FileResponse closes the file once it is sent.
+        archive = tempfile.SpooledTemporaryFile(max_size=50 * 1024 * 1024)  # noqa: SIM115
+        write_pdfs_zip(publications, archive)
+        archive.seek(0)
+        return FileResponse(archive, as_attachment=True, filename="ita-reports.zip")
 
     @admin.action(description=_("Start the next fiscal year from the selected reports"))
     def carry_forward(self, request, queryset):

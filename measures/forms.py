@@ -3,12 +3,14 @@ from decimal import Decimal
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
+from django.core.files.base import ContentFile
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from measures import thai
 from measures.models import Division, Indicator, Measure, Membership, Report
 from measures.services import MEASURE_FIELDS, OutcomeData
+from measures.spreadsheet import SpreadsheetError, read_upload
 
 
 class MeasureForm(forms.ModelForm):
@@ -189,3 +191,75 @@ class BaseDivisionFormSet(forms.BaseModelFormSet):
 DivisionFormSet = forms.modelformset_factory(
     Division, form=DivisionForm, formset=BaseDivisionFormSet, extra=1, can_delete=True
 )
+
+
+def upload_field(label, help_text) -> forms.FileField:
+    # Not required: the form says "choose a file" itself, or takes pasted text instead. An empty
+    # file gets the import's own message, like an empty pasted text.
+    return forms.FileField(label=label, help_text=help_text, required=False, allow_empty_file=True)
+
+
+class UploadForm(forms.Form):
+    """A file to import: its bytes (size-checked) and format, chosen by its name's extension.
+
+    What the file really holds is checked by the import itself.
+    """
+
+    FORMATS: dict[str, str] = {}
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload is None:
+            raise forms.ValidationError(_("Choose a file."))
+        extension = upload.name.rpartition(".")[2].lower()
+        if extension not in self.FORMATS:
+            raise forms.ValidationError(
+                _("Files ending in %(extensions)s can be imported here.")
+                % {"extensions": ", ".join(f".{e}" for e in self.FORMATS)}
+            )
+        cleaned["data"] = _read(upload)
+        cleaned["format"] = self.FORMATS[extension]
+        cleaned["filename"] = upload.name
+        return cleaned
+
+
+def _read(upload) -> bytes:
+    try:
+        return read_upload(upload)
+    except SpreadsheetError as error:
+        raise forms.ValidationError(str(error)) from None
+
+
+class MeasuresImportForm(UploadForm):
+    FORMATS = {"xlsx": "xlsx", "csv": "csv"}
+    file = upload_field(
+        _("Spreadsheet (.xlsx or .csv)"),
+        _(
+            "The columns of the exported file. Rows update the measures with the same number "
+            "and add the others; measures not in the file are kept."
+        ),
+    )
+
+
+class ReportImportForm(UploadForm):
+    """Last year's report as a text or Word file, or its text pasted."""
+
+    FORMATS = {"txt": "text", "docx": "docx"}
+    file = upload_field(
+        _("Text or Word file (.txt or .docx)"),
+        _("The whole table: its measures replace those of the report."),
+    )
+    # Kept as pasted, so that an error's line number is the line in the box.
+    text = forms.CharField(
+        label=_("Or paste the report's text"), required=False, widget=forms.Textarea, strip=False
+    )
+
+    def clean(self):
+        text = self.cleaned_data.get("text", "")
+        if text.strip() and self.cleaned_data.get("file"):
+            raise forms.ValidationError(_("Choose a file or paste the text, not both."))
+        if text.strip():
+            data = _read(ContentFile(text.encode("utf-8")))
+            return {"data": data, "format": "text", "filename": ""}
+        return super().clean()

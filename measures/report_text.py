@@ -41,7 +41,9 @@ class ReportTextError(ValueError):
     def __init__(self, line: int, message: str):
         self.line = line
         self.message = message
-        super().__init__(_("line %(line)d: %(message)s") % {"line": line, "message": message})
+        super().__init__(
+            _("line %(line)s: %(message)s") % {"line": thai.thai_digits(line), "message": message}
+        )
 
 
 @dataclass

@@ -666,6 +666,8 @@ def report_import_rows(*, report: Report, file, format: str, dry_run: bool = Tru
         result = resource.import_data(
             dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True
         )
+        if not dry_run and not result.has_errors() and not result.has_validation_errors():
+            _report_reopen(report)
     outcome = ImportOutcome(errors=[str(error.error) for error in result.base_errors])
     title_column = resource.fields["title"].column_name
     rows = zip(dataset.dict, result.rows, strict=True)
@@ -730,7 +732,9 @@ def report_import_legacy(
         for number, gone in existing.items()
     ]
     if not dry_run:
-        report_import_parsed(report=report, parsed=parsed)
+        with transaction.atomic():
+            report_import_parsed(report=report, parsed=parsed)
+            _report_reopen(report)
         outcome.committed = True
     return outcome
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from measures import views
+from measures import import_views, views
 
 app_name = "staff"
 
@@ -21,6 +21,22 @@ urlpatterns = [
         path(f"<int:year>/{action}/", views.report_action, {"action": action}, name=action)
         for action in views.WORKFLOW
     ),
+    *(
+        path(
+            f"<int:year>/import/{kind}/", import_views.report_import, {"kind": kind}, name="import"
+        )
+        for kind in import_views.IMPORTS
+    ),
+    *(
+        path(
+            f"<int:year>/export.{format}",
+            import_views.report_export,
+            {"format": format},
+            name=f"export_{format}",
+        )
+        for format in ("xlsx", "csv")
+    ),
+    path("<int:year>/carry-forward/", import_views.report_carry_forward, name="carry_forward"),
     path("measures/<int:pk>/", views.measure_edit, name="measure"),
     path("measures/<int:pk>/delete/", views.measure_delete, name="measure_delete"),
     path("measures/<int:pk>/move/", views.measure_move, name="measure_move"),

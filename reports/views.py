@@ -1,4 +1,3 @@
-import re
 from dataclasses import dataclass
 from functools import wraps
 
@@ -6,7 +5,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Max, Q
 from django.http import Http404, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers, get_conditional_response
 from django.utils.html import mark_safe
@@ -34,8 +32,8 @@ from reports.rendering import (
 from reports.tasks import render_draft_pdf, render_publication_pdf
 
 PUBLIC_COPY_SECONDS = 10
-CSRF_TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*')
-CSRF_PLACEHOLDER = b"<csrf-token>"
+# How long browsers and the nginx front may reuse a published page or PDF without asking.
+PUBLIC_MAX_AGE = 60
 
 
 AGENCIES_PER_PAGE = 50
@@ -108,13 +106,18 @@ def _not_modified(request, version: ReportVersion, etag: str):
     return get_conditional_response(request, etag=etag, last_modified=published_at)
 
 
-def _conditional_headers(response, version: ReportVersion, etag: str):
+def _conditional_headers(request, response, version: ReportVersion, etag: str):
     if version.draft:
         add_never_cache_headers(response)
+        return response
+    response.headers["ETag"] = etag
+    response.headers["Last-Modified"] = http_date(version.publication.published_at.timestamp())
+    if _cookieless(request):
+        # A published version never changes: a shared cache (the nginx front, docs/nginx.conf)
+        # may answer for it; a new publication shows within PUBLIC_MAX_AGE seconds.
+        response.headers["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
     else:
-        response.headers["ETag"] = etag
-        response.headers["Last-Modified"] = http_date(version.publication.published_at.timestamp())
-        response.headers["Cache-Control"] = "max-age=0, must-revalidate"
+        response.headers["Cache-Control"] = "private, max-age=0, must-revalidate"
     return response
 
 
@@ -130,8 +133,8 @@ def _public_copy_key(view_name: str, slug: str, year: int, language: str) -> str
 def kept_for_visitors(view):
     """Serve a published page or PDF to cookieless visitors from the cache: no query, no render.
 
-    The copy keeps the response's body and headers; the page's one per-visitor part, the CSRF
-    token of the language form, is put back in for every visitor. A new publication deletes the
+    The copy keeps the response's body and headers: nothing in a public page is per visitor. A
+    new publication deletes the
     copies (reports/apps.py); with a per-process cache another worker may serve the superseded
     copy for PUBLIC_COPY_SECONDS at most.
     """
@@ -147,7 +150,7 @@ def kept_for_visitors(view):
             if response.status_code != 200 or not response.has_header("ETag"):
                 return response
             copy = (
-                CSRF_TOKEN.sub(rb"\1" + CSRF_PLACEHOLDER, response.content),
+                response.content,
                 dict(response.headers),
                 parse_http_date(response.headers["Last-Modified"]),
             )
@@ -157,8 +160,6 @@ def kept_for_visitors(view):
             request, etag=headers["ETag"], last_modified=last_modified
         ):
             return not_modified
-        if CSRF_PLACEHOLDER in content:
-            content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
         return HttpResponse(content, headers=headers)
 
     return wrapper
@@ -181,7 +182,9 @@ def report_detail(request, slug, year):
         # Rendered from reports/_report.html, which escapes every user text.
         "report_html": mark_safe(body),  # noqa: S308
     }
-    return _conditional_headers(render(request, "reports/report.html", context), version, etag)
+    return _conditional_headers(
+        request, render(request, "reports/report.html", context), version, etag
+    )
 
 
 @kept_for_visitors
@@ -206,7 +209,7 @@ def report_pdf(request, slug, year):
         filename, mimetype, content = kept or published_pdf(publication)
     response = HttpResponse(content, content_type=mimetype)
     response.headers["Content-Disposition"] = content_disposition_header(False, filename)
-    return _conditional_headers(response, version, etag)
+    return _conditional_headers(request, response, version, etag)
 
 
 def _pdf_in_progress(request, version: ReportVersion, path: str, task, *args):

@@ -1,6 +1,7 @@
 """Staff journeys in Debian's chromium: the whole year, and two people editing one measure."""
 
 import importlib
+import subprocess
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -33,7 +34,7 @@ def log_out(page):
     page.wait_for_url("**/accounts/login/**")
 
 
-def test_the_whole_year(page, coordinator, staff_palad, approver, demo_report):
+def test_the_whole_year(page, live_server, coordinator, staff_palad, approver, demo_report):
     year = thai.fiscal_year(timezone.localdate())
     log_in(page, "coordinator")
     page.get_by_role("button", name=f"เริ่มรายงานปีงบประมาณ พ.ศ. {thai.thai_digits(year)}").click()
@@ -99,6 +100,21 @@ def test_the_whole_year(page, coordinator, staff_palad, approver, demo_report):
         "ตัวชี้วัดที่ ๗ ประสิทธิภาพการสื่อสาร ได้คะแนนเพิ่มขึ้นจากปีที่ผ่านมา ๐.๕๒ คะแนน"
     )
     assert document["approval"]["name"] == "สมชาย ใจดี"
+
+    visitor = page.context.browser.new_context(base_url=live_server.url).new_page()
+    slug = demo_report.agency.slug
+    visitor.goto(f"/{slug}/{year}/")
+    visitor.get_by_text("เผยแพร่ข่าวสารทางเว็บไซต์ ๑๒ ครั้ง").wait_for()
+    visitor.get_by_text("ได้คะแนนเพิ่มขึ้นจากปีที่ผ่านมา ๐.๕๒ คะแนน").wait_for()
+    assert "ฉบับร่าง" not in visitor.content()
+    pdf = visitor.request.get(f"/{slug}/{year}/report.pdf")
+    assert pdf.headers["content-type"] == "application/pdf"
+    text = subprocess.run(
+        ["pdftotext", "-raw", "-", "-"], input=pdf.body(), capture_output=True, check=True
+    ).stdout.decode()
+    squashed = "".join(text.split())
+    assert "เผยแพร่ข่าวสารทางเว็บไซต์๑๒ครั้ง" in squashed
+    assert "(สมชายใจดี)" in squashed
 
 
 def test_a_concurrent_edit_is_refused_and_keeps_the_typed_text(

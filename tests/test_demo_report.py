@@ -1,12 +1,15 @@
 """The real seed report, loaded by load_demo, is in the database exactly and structured."""
 
+import io
 import re
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
 
 from measures.management.commands.load_demo import load_demo
-from measures.models import Measure, Outcome, Report
+from measures.models import Measure, Membership, Outcome, Report
 
 SEED = Path(__file__).resolve().parent.parent / "measures" / "demo" / "report-2568.txt"
 THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
@@ -85,3 +88,25 @@ def test_the_demo_report_is_published_once(demo_report):
 def test_the_demo_stores_the_scores_the_report_states(demo_report, number):
     score = demo_report.agency.scores.get(fiscal_year=2568, indicator__number=number)
     assert str(score.score) == {9: "90.00", 10: "92.50"}[number]
+
+
+def test_the_local_demo_has_a_superuser_and_one_staff_account_per_role(demo_report, settings):
+    settings.DEBUG = True
+    call_command("load_demo", "--superuser", stdout=io.StringIO())
+    call_command("load_demo", "--superuser", stdout=io.StringIO())
+    roles = {m.user.username: m.role for m in Membership.objects.select_related("user")}
+    assert roles == {
+        "demo-coordinator": "coordinator",
+        "demo-palad": "division_staff",
+        "demo-approver": "approver",
+    }
+    palad = Membership.objects.get(user__username="demo-palad")
+    assert [d.name for d in palad.divisions.all()] == ["สำนักปลัด"]
+    assert get_user_model().objects.get(username="demo").check_password("demo-ita-2568")
+
+
+def test_the_demo_accounts_are_refused_outside_a_local_demo(demo_report, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("load_demo", "--superuser", stdout=io.StringIO())
+    assert not get_user_model().objects.exists()

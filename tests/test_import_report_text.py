@@ -8,6 +8,7 @@ from django.utils import translation
 
 from measures.models import Measure, Method, Report
 from measures.report_text import ReportTextError, parse_report_text, split_items
+from measures.thai import thai_digits
 
 SEED = Path(__file__).resolve().parent.parent / "measures" / "demo" / "report-2568.txt"
 DIVISIONS = ["สำนักปลัด", "กองคลัง", "กองช่าง", "กองการศึกษาฯ"]
@@ -74,7 +75,7 @@ def test_bad_input_is_a_clear_error_and_changes_nothing(demo_report, tmp_path, c
     before = snapshot()
     with pytest.raises(CommandError) as error:
         run_import(tmp_path, text)
-    assert f"บรรทัดที่ {line}:" in str(error.value)
+    assert f"บรรทัดที่ {thai_digits(line)}:" in str(error.value)
     assert message in str(error.value)
     assert snapshot() == before
 

@@ -123,7 +123,7 @@ BAD_INPUT = {
     "a text file with an unknown month": (
         "text",
         SEED.read_text(encoding="utf-8").replace("ม.ค. - เม.ย.", "ม.ค. - เมย.ย.").encode(),
-        "บรรทัดที่ 36: ไม่รู้จักเดือน “เมย.ย.”",
+        "บรรทัดที่ ๓๖: ไม่รู้จักเดือน “เมย.ย.”",
     ),
 }
 

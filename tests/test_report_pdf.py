@@ -136,7 +136,15 @@ def word_boundaries(paragraph: str) -> set[int]:
 
 @pytest.fixture
 def document(demo_report):
-    return demo_report.latest_publication().document
+    # The six-column table alone; the scores chart that follows it is tested on its own.
+    return {**demo_report.latest_publication().document, "scores": []}
+
+
+def test_the_scores_follow_the_table_as_a_chart_and_figures(demo_report):
+    pdf = render_report_pdf(demo_report.latest_publication().document)[2]
+    last_page = poppler("pdftotext", pdf, "-raw").split("\f")[-2]
+    assert "คะแนน ITA รายตัวชี้วัด" in last_page
+    assert "๑๐ การป้องกันการทุจริต – ๙๒.๕๐" in last_page
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """The public report URLs: what the public sees, what members preview, caching and queries."""
 
+import datetime
 import re
 from urllib.parse import quote
 
@@ -64,6 +65,12 @@ def add_measures(report: Report, count: int):
             measure.outcomes.create(order=order, text=item.text, indicator=item.indicator)
 
 
+def measure_rows(response) -> int:
+    """Rows of the six-column table (its header row included)."""
+    html = response.content.decode()
+    return html[html.index('<table class="measures">') : html.index("</table>")].count("<tr>")
+
+
 def test_anonymous_visitor_reads_the_published_report(client, demo_report):
     response = client.get(PAGE)
     html = response.content.decode()
@@ -73,9 +80,36 @@ def test_anonymous_visitor_reads_the_published_report(client, demo_report):
     assert "อำเภอบัวลาย จังหวัดนครราชสีมา" in html
     assert "ต.ค. ๒๕๖๗ - ก.ย. ๒๕๖๘" in html
     assert "ม.ค. - เม.ย. ๒๕๖๘" in html
-    assert html.count('<th scope="col"') == 6
+    table = html[html.index('<table class="measures">') : html.index("</table>")]
+    assert table.count('<th scope="col"') == 6
     assert "ผลลัพธ์หรือความสำเร็จของการดำเนินการ" in html
     assert "ฉบับร่าง" not in html
+
+
+def test_the_page_shows_the_scores_chart_with_the_figures_as_a_table(client, demo_report):
+    html = client.get(PAGE).content.decode()
+    chart = html[html.index('<figure class="score-chart">') : html.index("</figure>")]
+    assert "<svg" in chart
+    assert '<th scope="row">๑๐ การป้องกันการทุจริต</th><td>–</td><td>๙๒.๕๐</td>' in chart
+
+
+def test_the_page_shows_the_approval_sign_off(client, demo_report, coordinator):
+    demo_report.approver_name = "นายสมหมาย ใจดี"
+    demo_report.approver_position = "นายกองค์การบริหารส่วนตำบลเมืองพะไล"
+    demo_report.approved_on = datetime.date(2025, 9, 30)
+    demo_report.save()
+    report_publish(report=demo_report, by=coordinator, acknowledge_warnings=True)
+    html = client.get(PAGE).content.decode()
+    sign_off = html[html.index('<section class="sign-off">') :]
+    assert "(นายสมหมาย ใจดี)" in sign_off
+    assert "นายกองค์การบริหารส่วนตำบลเมืองพะไล" in sign_off
+    assert "วันที่ ๓๐ กันยายน ๒๕๖๘" in sign_off
+
+
+def test_the_page_links_to_the_open_data(client, demo_report):
+    html = client.get(PAGE).content.decode()
+    for name in ("data.csv", "data.xlsx", "data.json"):
+        assert f'href="/mueang-phalai/2568/{name}"' in html
 
 
 def test_the_page_shows_the_publication_not_later_edits(client, demo_report):
@@ -200,7 +234,7 @@ def test_the_published_page_takes_two_queries_whatever_its_size(
     report_publish(report=demo_report, acknowledge_warnings=True)
     with django_assert_num_queries(2):
         response = client.get(PAGE)
-    assert response.content.decode().count("<tr>") == 6 + extra + 1
+    assert measure_rows(response) == 6 + extra + 1
 
 
 @pytest.mark.parametrize("extra", [0, 20])
@@ -213,7 +247,7 @@ def test_the_draft_preview_takes_a_fixed_number_of_queries(
     # plus the banner's check for a publication
     with django_assert_num_queries(13):
         response = client.get(PAGE)
-    assert response.content.decode().count("<tr>") == 6 + extra + 1
+    assert measure_rows(response) == 6 + extra + 1
 
 
 def test_the_pdf_is_served_inline_with_its_thai_file_name(client, demo_report):
@@ -262,23 +296,45 @@ def test_later_visitors_get_the_kept_page_and_pdf_without_a_query(
     visitor = Client()
     with django_assert_num_queries(0):
         page, pdf = visitor.get(PAGE), visitor.get(PDF)
-    assert page.content.decode().count("<tr>") == 7
+    assert measure_rows(page) == 7
     assert page["ETag"] == first_page["ETag"]
     assert pdf.content == first_pdf.content
     assert pdf["Content-Disposition"] == first_pdf["Content-Disposition"]
 
 
-def test_the_kept_page_gives_each_visitor_a_working_language_form(demo_report):
-    Client().get(PAGE)
+def test_the_published_page_is_the_same_for_every_visitor_and_cacheable(demo_report):
+    first, second = Client().get(PAGE), Client().get(PAGE)
+    assert first.content == second.content
+    assert "Set-Cookie" not in second.headers
+    assert "csrfmiddlewaretoken" not in second.content.decode()
+    assert second["Cache-Control"] == "public, max-age=60"
+
+
+def test_a_logged_in_member_gets_a_private_response(client, demo_report, coordinator):
+    client.force_login(coordinator)
+    response = client.get(PAGE + "?published")
+    assert response["Cache-Control"] == "private, max-age=0, must-revalidate"
+
+
+def test_a_visitor_switches_language_through_the_language_page(demo_report):
     visitor = Client(enforce_csrf_checks=True)
     html = visitor.get(PAGE).content.decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    assert f'href="/language/?next={PAGE}"' in html
+    choice = visitor.get(f"/language/?next={PAGE}").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', choice).group(1)
+    assert f'name="next" type="hidden" value="{PAGE}"' in choice
     response = visitor.post(
         "/i18n/setlang/", {"language": "en", "next": PAGE, "csrfmiddlewaretoken": token}
     )
     assert response.status_code == 302
+    assert response["Location"] == PAGE
     assert visitor.cookies["django_language"].value == "en"
     assert "Method" in visitor.get(PAGE).content.decode()
+
+
+def test_the_language_page_refuses_to_send_visitors_elsewhere(client):
+    choice = client.get("/language/?next=https://evil.example/").content.decode()
+    assert 'name="next" type="hidden" value="/"' in choice
 
 
 # The worker closes its database connection after a task: no test transaction may wrap it.

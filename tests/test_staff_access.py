@@ -24,6 +24,11 @@ GET_MATRIX = {
     "/staff/2568/measures/new/": (302, 403, 403, 200, 403, 404),
     "/staff/2568/versions/": (302, 200, 200, 200, 200, 404),
     "/staff/2568/versions/1/": (302, 200, 200, 200, 200, 404),
+    "/staff/2568/import/measures/": (302, 403, 403, 200, 403, 404),
+    "/staff/2568/import/report/": (302, 403, 403, 200, 403, 404),
+    "/staff/2568/export.xlsx": (302, 403, 403, 200, 403, 404),
+    "/staff/2568/export.csv": (302, 403, 403, 200, 403, 404),
+    "/staff/2568/carry-forward/": (302, 403, 403, 200, 403, 404),
     "/staff/measures/{m}/": (302, 200, 403, 200, 403, 404),
     "/staff/measures/{m}/history/": (302, 200, 200, 200, 200, 404),
     "/staff/measures/{m}/delete/": (302, 403, 403, 200, 403, 404),
@@ -43,6 +48,9 @@ POST_MATRIX = {
     "/staff/2568/publish/": (302, 403, 403, 302, 403, 404),
     "/staff/2568/scores/": (302, 403, 403, 302, 403, 404),
     "/staff/2568/measures/new/": (302, 403, 403, 302, 403, 404),
+    "/staff/2568/import/measures/": (302, 403, 403, 200, 403, 404),
+    "/staff/2568/import/report/": (302, 403, 403, 302, 403, 404),
+    "/staff/2568/carry-forward/": (302, 403, 403, 302, 403, 404),
     "/staff/measures/{m}/": (302, 200, 403, 200, 403, 404),
     "/staff/measures/{m}/move/": (302, 403, 403, 302, 403, 404),
     "/staff/people/": (302, 403, 403, 200, 403, 200),
@@ -92,6 +100,7 @@ def state(report):
     return (
         Change.objects.count(),
         Measure.objects.count(),
+        Report.objects.count(),
         report.status,
         list(Membership.objects.values_list("pk", "role", "position")),
         list(Division.objects.values_list("pk", "name")),
@@ -102,6 +111,9 @@ POST_DATA = {
     "/staff/2568/scores/": {"score_7_2568": "85.52"},
     "/staff/2568/measures/new/": {"title": "มาตรการใหม่"},
     "/staff/measures/{m}/move/": {"direction": "up"},
+    "/staff/2568/import/measures/": {"text": "ignored: a spreadsheet must be a file"},
+    # A confirmation naming no previewed file: refused, and for a coordinator too.
+    "/staff/2568/import/report/": {"token": "../../itaportal/settings.py"},
 }
 
 

@@ -112,4 +112,4 @@ def test_the_preview_stays_thai_when_the_pages_are_in_english(client, approver, 
     content = client.get("/staff/2568/preview/").content.decode()
     assert "Preview of the current revision" in content
     assert "รายงานผลการดำเนินการเพื่อส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน" in content
-    assert "<h3>ผลการดำเนินการ</h3>" in content
+    assert '<th scope="col">ผลการดำเนินการ</th>' in content

@@ -1,4 +1,4 @@
-"""The template filters of reports/templatetags/thai.py, as templates use them."""
+"""The template filters of measures/templatetags/thai.py, as templates use them."""
 
 import datetime
 

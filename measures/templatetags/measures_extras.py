@@ -1,11 +1,9 @@
-import datetime
 from decimal import Decimal
 
 from django import template
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from measures import citations, thai
+from measures import citations
 
 register = template.Library()
 
@@ -24,32 +22,6 @@ CHANGE_FIELDS = {
 
 # Geometry of the score chart, in SVG user units: a label column, then bars scaled to 0–100.
 CHART_LABEL_WIDTH, CHART_BAR_WIDTH, CHART_ROW_HEIGHT, CHART_BAR_HEIGHT = 150, 300, 44, 16
-
-
-@register.filter
-def thai_digits(value):
-    return thai.thai_digits(value)
-
-
-@register.filter
-def be_date(value):
-    """A date or moment as Thai readers write it: "๒๐ ม.ค. ๒๕๖๘" (+ " ๑๔:๓๐" for a moment)."""
-    if value in (None, ""):
-        return ""
-    if isinstance(value, str):
-        return thai.format_date(datetime.date.fromisoformat(value))
-    if isinstance(value, datetime.datetime):
-        moment = timezone.localtime(value)
-        return f"{thai.format_date(moment, abbreviated=True)} {thai.thai_digits(f'{moment:%H:%M}')}"
-    return thai.format_date(value)
-
-
-@register.filter
-def score(value):
-    """A stored score ("92.5" or Decimal) as printed: "๙๒.๕๐"; blank stays blank."""
-    if value in (None, ""):
-        return ""
-    return citations.score_text(Decimal(value))
 
 
 @register.filter

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from measures.management.commands.import_report_text import import_report_file
-from measures.models import Agency, Indicator, IndicatorScore, Report
+from measures.models import Agency, Indicator, IndicatorScore, Membership, Report
 from measures.services import report_publish
 
 DEMO_REPORT = Path(__file__).resolve().parents[2] / "demo" / "report-2568.txt"
@@ -25,6 +25,12 @@ DEMO_DIVISIONS = ["สำนักปลัด", "กองคลัง", "ก�
 # changes from a previous year whose scores the report does not give.
 DEMO_SCORES = {9: "90.00", 10: "92.50"}
 DEMO_SUPERUSER = ("demo", "demo-ita-2568")
+# Local demo staff of the demo agency, one per role, with the superuser's password.
+DEMO_MEMBERS = [
+    ("demo-coordinator", Membership.Role.COORDINATOR, [], "ผู้ประสานงาน ITA"),
+    ("demo-palad", Membership.Role.DIVISION_STAFF, ["สำนักปลัด"], "เจ้าหน้าที่สำนักปลัด"),
+    ("demo-approver", Membership.Role.APPROVER, [], "นายก อบต.เมืองพะไล"),
+]
 
 
 class Command(BaseCommand):
@@ -54,15 +60,35 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             raise CommandError(_("The demo superuser is only for a local demo with DEBUG on."))
         username, password = DEMO_SUPERUSER
-        user, _created = get_user_model().objects.get_or_create(
-            username=username, defaults={"is_staff": True, "is_superuser": True}
-        )
-        user.set_password(password)
-        user.save()
+        self.demo_user(username, password, is_staff=True, is_superuser=True)
         self.stdout.write(
             _("Local demo superuser: username %(username)s, password %(password)s")
             % {"username": username, "password": password}
         )
+        agency = Agency.objects.get(slug=DEMO_AGENCY["slug"])
+        for username, role, divisions, full_name in DEMO_MEMBERS:
+            user = self.demo_user(username, password, first_name=full_name)
+            membership, _created = Membership.objects.update_or_create(
+                user=user, defaults={"agency": agency, "role": role, "position": full_name}
+            )
+            membership.divisions.set(agency.divisions.filter(name__in=divisions))
+            self.stdout.write(
+                _("Local demo %(role)s: username %(username)s, password %(password)s")
+                % {
+                    "role": membership.get_role_display(),
+                    "username": username,
+                    "password": password,
+                }
+            )
+
+    @staticmethod
+    def demo_user(username, password, **fields):
+        user, _created = get_user_model().objects.update_or_create(
+            username=username, defaults=fields
+        )
+        user.set_password(password)
+        user.save()
+        return user
 
 
 @transaction.atomic
