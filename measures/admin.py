@@ -25,10 +25,11 @@ from measures.models import (
     Report,
     Result,
     ReviewAcknowledgement,
+    SignInEvent,
 )
 from measures.resources import MeasureResource
 from measures.services import report_carry_forward
-from measures.spreadsheet import FORMATS, SpreadsheetError, too_big_message
+from measures.spreadsheet import FORMATS, SpreadsheetError, UploadStorage, too_big_message
 from reports.archive import latest_publications, write_pdfs_zip
 
 
@@ -199,6 +200,7 @@ class MeasureAdmin(ImportExportModelAdmin):
     formats = list(FORMATS.values())
     import_form_class = MeasureImportForm
     confirm_form_class = MeasureConfirmImportForm
+    tmp_storage_class = UploadStorage
     form = MeasureAdminForm
     list_display = ["__str__", "report", "period_display"]
     list_filter = ["report__fiscal_year", "report__agency"]
@@ -286,3 +288,11 @@ class ChangeAdmin(ReadOnlyRecordAdmin):
     list_filter = ["action", "report__agency"]
     search_fields = ["subject", "user__username", "report__agency__name"]
     list_select_related = ["user", "report__agency"]
+
+
+@admin.register(SignInEvent)
+class SignInEventAdmin(ReadOnlyRecordAdmin):
+    list_display = ["at", "kind", "username", "ip_address"]
+    list_filter = ["kind"]
+    search_fields = ["username", "ip_address"]
+    date_hierarchy = "at"

@@ -1,12 +1,14 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Q
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from measures import thai
+from measures.search import published_titles, search_text, search_words
 
 # Buddhist-Era years only: a Gregorian year typed by mistake (2025) is refused by the database.
 MIN_YEAR, MAX_YEAR = 2500, 2700
@@ -16,6 +18,24 @@ MONTH_CHOICES = list(MONTHS.items())
 
 def year_in_range(field: str) -> Q:
     return Q(**{f"{field}__gte": MIN_YEAR, f"{field}__lte": MAX_YEAR})
+
+
+class AgencyQuerySet(models.QuerySet):
+    def search(self, query: str):
+        """Agencies whose names or published measure titles hold every word of ``query``.
+
+        Words match by prefix ("พะ" finds "พะไล") on PostgreSQL's full-text search; elsewhere each
+        word is looked for as a substring.
+        """
+        words = search_words(query)
+        if not words:
+            return self
+        if connection.vendor == "postgresql":
+            tsquery = " & ".join(f"{word}:*" for word in words)
+            return self.annotate(search=SearchVector("search_text", config="simple")).filter(
+                search=SearchQuery(tsquery, search_type="raw", config="simple")
+            )
+        return self.filter(*(Q(search_text__icontains=word) for word in words))
 
 
 class Agency(models.Model):
@@ -36,6 +56,11 @@ class Agency(models.Model):
     district = models.CharField(_("district"), max_length=100, blank=True)
     province = models.CharField(_("province"), max_length=100)
     slug = models.SlugField(_("URL slug"), unique=True, max_length=80)
+    # The names and the published measure titles cut into words (measures.search), kept up to
+    # date on save and on publish so that the index searches one column.
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
+
+    objects = AgencyQuerySet.as_manager()
 
     class Meta:
         ordering = ["province", "name"]
@@ -44,6 +69,18 @@ class Agency(models.Model):
 
     def __str__(self):
         return self.short_name or self.name
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.searchable_text()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+    def searchable_text(self) -> str:
+        """What the index's search looks in: the names and the measure titles the public sees."""
+        publications = Publication.objects.filter(report__agency_id=self.pk).order_by("version")
+        titles = published_titles(publications.values_list("report", "document")) if self.pk else []
+        return search_text(self.name, self.short_name, *titles)
 
 
 class Division(models.Model):
@@ -588,3 +625,37 @@ class ReviewAcknowledgement(models.Model):
 
     def __str__(self):
         return f"{self.report}: {self.message}"
+
+
+class SignInEvent(models.Model):
+    """A sign-in, a failed sign-in or a sign-out: the accounts' audit log.
+
+    The username is kept as typed, so that attempts on names with no account are on record too.
+    """
+
+    class Kind(models.TextChoices):
+        LOGGED_IN = "logged_in", _("signed in")
+        FAILED = "failed", _("sign-in failed")
+        LOGGED_OUT = "logged_out", _("signed out")
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("sign-in event")
+        verbose_name_plural = _("sign-in events")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_kind_display()}"

@@ -5,6 +5,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -205,6 +206,17 @@ def report_publish(*, report: Report, by=None, acknowledge_warnings: bool = Fals
     )
     report.status = Report.Status.PUBLISHED
     report.save(update_fields=["status"])
+    # Every publication is on record, whichever way it was made (staff, admin, command).
+    Change.objects.create(
+        report=report,
+        user=by,
+        action=Change.Action.PUBLISHED,
+        changes=[
+            {"field": "version", "before": "", "after": thai.thai_digits(publication.version)}
+        ],
+    )
+    # The index's search finds the titles just published.
+    report.agency.save(update_fields=["search_text"])
     return publication
 
 
@@ -529,16 +541,52 @@ def report_publish_approved(*, report: Report, by) -> Publication:
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.status != Report.Status.APPROVED:
         raise WorkflowError(report.get_status_display())
-    publication = report_publish(report=report, by=by)
-    Change.objects.create(
-        report=report,
-        user=by,
-        action=Change.Action.PUBLISHED,
-        changes=[
-            {"field": "version", "before": "", "after": thai.thai_digits(publication.version)}
-        ],
+    return report_publish(report=report, by=by)
+
+
+@transaction.atomic
+def agency_create(
+    *,
+    slug: str,
+    name: str,
+    short_name: str,
+    kind: str,
+    province: str,
+    district: str = "",
+    divisions: list[str],
+    coordinator: str,
+    email: str,
+) -> Membership:
+    """A new agency on the portal with its divisions and its first coordinator, whose account
+    has no password yet: they choose one through a reset link.
+
+    Refuses (ValidationError) a slug or a username already taken, and anything the models refuse.
+    """
+    if Agency.objects.filter(slug=slug).exists():
+        raise ValidationError(
+            _("An agency with the URL slug “%(slug)s” already exists.") % {"slug": slug}
+        )
+    User = get_user_model()
+    if User.objects.filter(username=coordinator).exists():
+        raise ValidationError(
+            _("The username “%(username)s” is already taken.") % {"username": coordinator}
+        )
+    agency = Agency(
+        slug=slug, name=name, short_name=short_name, kind=kind, province=province, district=district
     )
-    return publication
+    agency.full_clean()
+    agency.save()
+    for order, division in enumerate(divisions, start=1):
+        agency.divisions.create(name=division, order=order)
+    user = User(username=coordinator, email=email)
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    return membership_create(
+        agency=agency,
+        user=user,
+        membership=Membership(role=Membership.Role.COORDINATOR),
+        divisions=[],
+    )
 
 
 @transaction.atomic

@@ -17,13 +17,18 @@ round-trips exactly.
 
 import csv
 import io
+import re
+import tempfile
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import tablib
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.utils.translation import gettext as _
 from import_export.formats import base_formats
+from import_export.tmp_storages import TempFolderStorage
 
 from measures import thai
 
@@ -195,3 +200,36 @@ def decode_text(data: bytes) -> str:
 
 
 FORMATS = {"xlsx": XLSXFormat, "csv": CSVFormat}
+
+
+class UploadStorage(TempFolderStorage):
+    """Where the admin's import keeps an upload between its preview and its confirmation.
+
+    The confirmation names the file in a hidden form field, so the name comes back from the
+    browser: only a name this storage made, in a directory of its own, is ever opened.
+    """
+
+    PREFIX = "import-"
+    # NamedTemporaryFile's eight random characters.
+    NAME = re.compile(rf"{PREFIX}[a-z0-9_]{{8}}")
+
+    @staticmethod
+    def directory() -> Path:
+        path = Path(tempfile.gettempdir()) / "itaportal-imports"
+        path.mkdir(mode=0o700, exist_ok=True)
+        return path
+
+    def get_full_path(self):
+        if not self.NAME.fullmatch(self.name or ""):
+            raise SuspiciousFileOperation(f"Not an import upload: {self.name!r}")
+        return str(self.directory() / self.name)
+
+    def _open(self, mode="r"):
+        if self.name:
+            return open(self.get_full_path(), mode, encoding=self.encoding)
+        # Kept open for the caller to write, as TempFolderStorage does.
+        upload = tempfile.NamedTemporaryFile(  # noqa: SIM115
+            delete=False, dir=self.directory(), prefix=self.PREFIX
+        )
+        self.name = Path(upload.name).name
+        return upload

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from itaportal.pagination import paginate
 from measures import services, thai
 from measures.document import report_document
 from measures.forms import (
@@ -31,6 +32,9 @@ from measures.forms import (
     outcome_initial,
 )
 from measures.models import AcceptedWord, Measure, Membership, Publication, Report
+
+CHANGES_PER_PAGE = 100
+MEMBERS_PER_PAGE = 100
 
 AGENCY_LOOKUP = {
     Report: "agency",
@@ -238,14 +242,14 @@ def measure_move(request, pk: int):
 @login_required
 def measure_history(request, pk: int):
     _member, measure = _get_for_user(request, Measure, pk=pk)
-    changes = measure.changes.select_related("user")
+    changes = paginate(request, measure.changes.select_related("user"), CHANGES_PER_PAGE)
     return render(request, "staff/measure_history.html", {"measure": measure, "changes": changes})
 
 
 @login_required
 def report_history(request, year: int):
     _member, report = _get_for_user(request, Report, fiscal_year=year)
-    changes = report.changes.select_related("user")[:200]
+    changes = paginate(request, report.changes.select_related("user"), CHANGES_PER_PAGE)
     return render(request, "staff/report_history.html", {"report": report, "changes": changes})
 
 
@@ -437,7 +441,11 @@ def people(request):
         )
         messages.success(request, _("The member was added. Give them their first password."))
         return redirect("staff:people")
-    members = agency.memberships.select_related("user").prefetch_related("divisions")
+    members = paginate(
+        request,
+        agency.memberships.select_related("user").prefetch_related("divisions"),
+        MEMBERS_PER_PAGE,
+    )
     return render(
         request,
         "staff/people.html",

@@ -13,8 +13,10 @@ from django.utils.translation import get_language
 from django_tasks import TaskResultStatus
 from django_tasks.exceptions import TaskResultDoesNotExist
 
+from itaportal.pagination import paginate
 from measures.document import report_document
 from measures.models import Agency, Publication, Report
+from reports.forms import IndexFilterForm
 from reports.pdf import render_report_pdf
 from reports.rendering import (
     PAGE_CACHE_SECONDS,
@@ -34,15 +36,24 @@ PUBLIC_COPY_SECONDS = 10
 PUBLIC_MAX_AGE = 60
 
 
+AGENCIES_PER_PAGE = 50
+REPORTS_PER_PAGE = 20
+
+
 def index(request):
+    listed = Agency.objects.filter(reports__publications__isnull=False)
+    provinces = listed.order_by("province").values_list("province", flat=True).distinct()
+    form = IndexFilterForm(request.GET, provinces=list(provinces))
     agencies = (
-        Agency.objects.annotate(
+        form.filter(Agency.objects.all())
+        .annotate(
             latest_year=Max("reports__fiscal_year", filter=Q(reports__publications__isnull=False))
         )
         .filter(latest_year__isnull=False)
         .order_by("-latest_year", "name")
     )
-    return render(request, "reports/index.html", {"agencies": agencies})
+    page = paginate(request, agencies, AGENCIES_PER_PAGE)
+    return render(request, "reports/index.html", {"form": form, "page_obj": page})
 
 
 def agency_detail(request, slug):
@@ -54,9 +65,10 @@ def agency_detail(request, slug):
         )
         .order_by("-fiscal_year")
     )
-    if not reports:
+    page = paginate(request, reports, REPORTS_PER_PAGE)
+    if not page.paginator.count:
         raise Http404("No published report")
-    return render(request, "reports/agency.html", {"agency": agency, "reports": reports})
+    return render(request, "reports/agency.html", {"agency": agency, "page_obj": page})
 
 
 @dataclass

@@ -3,7 +3,8 @@
 import pytest
 
 from measures.models import Report
-from tests.test_browser_staff import indicators, log_in, serious_violations  # noqa: F401
+from tests.browser_helpers import log_in
+from tests.test_browser_staff import serious_violations
 from tests.test_import_report_text import SEED
 from tests.test_staff_imports import imports_dir  # noqa: F401
 

@@ -50,6 +50,7 @@ def test_submit_approve_publish(client, coordinator, approver, draft):
     assert publication.published_by == coordinator
     assert publication.document["approval"]["name"] == "สมชาย ใจดี"
     assert [c.action for c in Change.objects.order_by("pk")] == [
+        Change.Action.PUBLISHED,  # the demo's first version
         Change.Action.SUBMITTED,
         Change.Action.APPROVED,
         Change.Action.PUBLISHED,

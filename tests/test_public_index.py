@@ -1,0 +1,183 @@
+"""The public index for many agencies: filters, Thai search, pages; lists whose query count does
+not grow with the data."""
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from measures.document import report_document
+from measures.models import Agency, Change, Measure, Publication, Report
+from measures.search import search_text, search_words
+from measures.services import report_publish
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Kept pages are keyed by publication id, which SQLite hands out again after a rollback."""
+    cache.clear()
+
+
+def published_agencies(count: int, *, province="ขอนแก่น", kind=Agency.Kind.SAO, prefix="บ้าน"):
+    """``count`` agencies, each with a published 2568 report, made in a few queries."""
+    agencies = Agency.objects.bulk_create(
+        Agency(
+            name=f"องค์การบริหารส่วนตำบล{prefix}{n:04d}",
+            short_name=f"อบต.{prefix}{n:04d}",
+            kind=kind,
+            province=province,
+            slug=f"{kind}-{prefix.encode().hex()[:12]}-{n}",
+            search_text=search_text(f"องค์การบริหารส่วนตำบล{prefix}{n:04d}"),
+        )
+        for n in range(count)
+    )
+    reports = Report.objects.bulk_create(Report(agency=a, fiscal_year=2568) for a in agencies)
+    Publication.objects.bulk_create(
+        Publication(report=r, version=1, published_at=timezone.now(), document={"measures": []})
+        for r in reports
+    )
+    return agencies
+
+
+def listed(client, query="") -> str:
+    return client.get("/" + query).content.decode()
+
+
+def test_search_text_is_thai_cut_into_words():
+    assert search_words("องค์การบริหารส่วนตำบลเมืองพะไล") == [
+        "องค์การบริหารส่วนตำบล",
+        "เมือง",
+        "พะไล",
+    ]
+    assert search_text("อบต. เมืองพะไล", "Open DATA & (x)") == "อบต. เมือง พะไล open data x"
+
+
+def test_the_index_filters_by_province(client, demo_report):
+    published_agencies(3, province="ขอนแก่น")
+    content = listed(client, "?province=นครราชสีมา")
+    assert "องค์การบริหารส่วนตำบลเมืองพะไล" in content
+    assert "บ้าน0000" not in content
+    content = listed(client, "?province=ขอนแก่น")
+    assert "องค์การบริหารส่วนตำบลเมืองพะไล" not in content
+    assert content.count("บ้าน000") == 3
+
+
+def test_the_index_filters_by_agency_type(client, demo_report):
+    published_agencies(2, kind=Agency.Kind.TOWN_MUNICIPALITY, prefix="เทศ")
+    content = listed(client, "?kind=mueang")
+    assert "เทศ0001" in content
+    assert "เมืองพะไล" not in content
+    content = listed(client, "?kind=sao")
+    assert "เทศ0001" not in content
+    assert "เมืองพะไล" in content
+
+
+def test_an_unknown_filter_value_is_shown_as_an_error_and_ignored(client, demo_report):
+    content = listed(client, "?province=atlantis")
+    assert "องค์การบริหารส่วนตำบลเมืองพะไล" in content
+    assert 'class="errorlist' in content
+
+
+@pytest.mark.parametrize("query", ["เมืองพะไล", "พะไล", "เมือง พะ", "อบต.เมืองพะไล"])
+def test_the_search_finds_an_agency_by_a_thai_name_written_without_spaces(
+    client, demo_report, query
+):
+    published_agencies(2)
+    content = listed(client, "?q=" + query)
+    assert "องค์การบริหารส่วนตำบลเมืองพะไล" in content
+    assert "บ้าน0001" not in content
+
+
+def test_the_search_finds_an_agency_by_a_published_measure_title(client, demo_report):
+    published_agencies(2)
+    title_words = "ส่งเสริมการรับรู้"
+    assert title_words in demo_report.measures.get(number=1).title
+    content = listed(client, "?q=" + title_words)
+    assert "องค์การบริหารส่วนตำบลเมืองพะไล" in content
+    assert "บ้าน0001" not in content
+
+
+def test_the_search_does_not_find_a_title_that_is_not_published_yet(client, demo_report):
+    demo_report.measures.filter(number=1).update(title="มาตรการลับสุดยอดฉบับร่าง")
+    demo_report.agency.save()
+    assert "องค์การบริหารส่วนตำบลเมืองพะไล" not in listed(client, "?q=ลับสุดยอด")
+    report_publish(report=demo_report, acknowledge_warnings=True)
+    assert "องค์การบริหารส่วนตำบลเมืองพะไล" in listed(client, "?q=ลับสุดยอด")
+
+
+def test_a_search_that_finds_nothing_says_so(client, demo_report):
+    content = listed(client, "?q=ไม่มีหน่วยงานนี้แน่นอน")
+    assert "เมืองพะไล" not in content
+    assert "ไม่พบหน่วยงานที่ตรงกับการค้นหา" in content
+
+
+def test_search_syntax_characters_are_taken_as_text(client, demo_report):
+    for query in ["'", "&", "พะไล:*|!(", "\\"]:
+        assert client.get("/", {"q": query}).status_code == 200
+
+
+def test_the_index_is_shown_in_pages(client, db):
+    published_agencies(120)
+    first = listed(client)
+    assert first.count("บ้าน0") == 50
+    assert "?page=2" in first
+    third = listed(client, "?page=3")
+    assert third.count("บ้าน0") == 20
+    assert "หน้า ๓ จาก ๓" in third
+    filtered = listed(client, "?province=ขอนแก่น&page=2")
+    assert "province=%E0%B8%82" in filtered  # the filter is kept in the page links
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_the_index_takes_the_same_queries_for_10_or_1000_agencies(
+    client, db, django_assert_max_num_queries, count
+):
+    published_agencies(count)
+    with django_assert_max_num_queries(3):
+        content = listed(client, "?q=บ้าน&province=ขอนแก่น&kind=sao")
+    assert content.count("บ้าน0") == min(count, 50)
+
+
+def many_measures(report, count: int):
+    start = report.measures.count() + 1
+    Measure.objects.bulk_create(
+        Measure(report=report, number=n, title=f"มาตรการที่ {n}") for n in range(start, start + count)
+    )
+
+
+def many_changes(report, user, count: int):
+    Change.objects.bulk_create(
+        Change(report=report, user=user, action=Change.Action.EDITED, subject=f"เรื่อง {n}")
+        for n in range(count)
+    )
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_staff_lists_take_the_same_queries_for_10_or_1000_rows(
+    client, demo_report, coordinator, django_assert_max_num_queries, count
+):
+    many_measures(demo_report, count)
+    many_changes(demo_report, coordinator, count)
+    client.force_login(coordinator)
+    with django_assert_max_num_queries(12):
+        dashboard = client.get("/staff/2568/").content.decode()
+    assert f"มาตรการที่ {count + 6}" in dashboard
+    with django_assert_max_num_queries(8):
+        history = client.get("/staff/2568/history/").content.decode()
+    assert history.count("เรื่อง ") == min(count, 100)
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_the_public_report_takes_the_same_queries_for_10_or_1000_measures(
+    client, demo_report, django_assert_max_num_queries, count
+):
+    many_measures(demo_report, count)
+    # Measures with nothing in them would not pass the review: the page is what is measured here.
+    Publication.objects.create(
+        report=demo_report,
+        version=2,
+        published_at=timezone.now(),
+        document=report_document(demo_report),
+    )
+    with django_assert_max_num_queries(2):
+        content = client.get("/mueang-phalai/2568/").content.decode()
+    assert f"มาตรการที่ {count + 6}" in content
