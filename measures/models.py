@@ -38,6 +38,18 @@ class AgencyQuerySet(models.QuerySet):
         return self.filter(*(Q(search_text__icontains=word) for word in words))
 
 
+def acting_user(verbose_name):
+    """Who did something. The record outlives the account: deleting a user keeps it, unnamed."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+
 class Agency(models.Model):
     """A public agency (หน่วยงาน) that publishes its own ITA measure reports."""
 
@@ -203,14 +215,7 @@ class Report(models.Model):
     )
     # The head of agency's sign-off of the current revision, copied as written on the day: the
     # printed block keeps the name and position even if the user account changes later.
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        verbose_name=_("approved by"),
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    approved_by = acting_user(_("approved by"))
     approver_name = models.CharField(_("approver's name"), max_length=200, blank=True)
     approver_position = models.CharField(_("approver's position"), max_length=200, blank=True)
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
@@ -296,14 +301,7 @@ class Measure(models.Model):
     # refused instead of silently overwriting someone else's work.
     version = models.PositiveIntegerField(_("version"), default=1)
     updated_at = models.DateTimeField(_("last edited at"), null=True, blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        verbose_name=_("last edited by"),
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    updated_by = acting_user(_("last edited by"))
 
     objects = MeasureQuerySet.as_manager()
 
@@ -440,14 +438,7 @@ class Publication(models.Model):
     report = models.ForeignKey(Report, models.CASCADE, related_name="publications")
     version = models.PositiveIntegerField(_("version"))
     published_at = models.DateTimeField(_("published at"))
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        verbose_name=_("published by"),
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    published_by = acting_user(_("published by"))
     document = models.JSONField(_("published content"))
 
     class Meta:
@@ -538,14 +529,7 @@ class Change(models.Model):
     )
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     version = models.PositiveIntegerField(_("measure version"), null=True, blank=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        verbose_name=_("user"),
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    user = acting_user(_("user"))
     at = models.DateTimeField(_("when"), auto_now_add=True)
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     changes = models.JSONField(_("what changed"), default=list, blank=True)
@@ -564,14 +548,7 @@ class AcceptedWord(models.Model):
 
     agency = models.ForeignKey(Agency, models.CASCADE, related_name="accepted_words")
     word = models.CharField(_("word"), max_length=100)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        verbose_name=_("added by"),
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    added_by = acting_user(_("added by"))
     added_at = models.DateTimeField(_("added at"), auto_now_add=True)
 
     class Meta:
@@ -603,14 +580,7 @@ class ReviewAcknowledgement(models.Model):
     finding_key = models.CharField(_("finding"), max_length=64)
     check_name = models.CharField(_("check"), max_length=40)
     message = models.TextField(_("message"))
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        verbose_name=_("acknowledged by"),
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    acknowledged_by = acting_user(_("acknowledged by"))
     acknowledged_at = models.DateTimeField(_("acknowledged at"))
 
     class Meta:
@@ -641,14 +611,7 @@ class SignInEvent(models.Model):
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
     username = models.CharField(_("username"), max_length=150, blank=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        verbose_name=_("user"),
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    user = acting_user(_("user"))
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=300, blank=True)
 
