@@ -38,6 +38,21 @@ class AgencyQuerySet(models.QuerySet):
         return self.filter(*(Q(search_text__icontains=word) for word in words))
 
 
+# First path segments of the portal's own pages (itaportal/urls.py): an agency slug that took one
+# would hide that agency's public pages behind them.
+RESERVED_SLUGS = frozenset(
+    {"accounts", "admin", "healthz", "i18n", "language", "media", "open-data", "staff", "static"}
+)
+
+
+def validate_agency_slug(value):
+    if value in RESERVED_SLUGS:
+        raise ValidationError(
+            _("“%(slug)s” is a page of the portal itself; choose another URL slug."),
+            params={"slug": value},
+        )
+
+
 def acting_user(verbose_name):
     """Who did something. The record outlives the account: deleting a user keeps it, unnamed."""
     return models.ForeignKey(
@@ -67,7 +82,9 @@ class Agency(models.Model):
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     district = models.CharField(_("district"), max_length=100, blank=True)
     province = models.CharField(_("province"), max_length=100)
-    slug = models.SlugField(_("URL slug"), unique=True, max_length=80)
+    slug = models.SlugField(
+        _("URL slug"), unique=True, max_length=80, validators=[validate_agency_slug]
+    )
     # The names and the published measure titles cut into words (measures.search), kept up to
     # date on save and on publish so that the index searches one column.
     search_text = models.TextField(_("search text"), blank=True, editable=False)

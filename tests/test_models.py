@@ -3,10 +3,14 @@
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from measures.models import (
+    RESERVED_SLUGS,
+    Agency,
     Indicator,
     IndicatorScore,
     Measure,
@@ -150,3 +154,35 @@ def test_every_model_reads_in_thai(demo_report):
     assert str(measure.outcomes.first()).startswith("๑. ผลการประเมิน ITA")
     assert str(Indicator.objects.get(number=7)) == "ตัวชี้วัดที่ ๗ ประสิทธิภาพการสื่อสาร"
     assert str(demo_report.agency.divisions.first()) == "สำนักปลัด"
+
+
+def first_segments(patterns) -> set[str]:
+    """The first path segment of every URL, looking into includes mounted at the root."""
+    segments = set()
+    for pattern in patterns:
+        route = str(pattern.pattern)
+        if not route and hasattr(pattern, "url_patterns"):
+            segments |= first_segments(pattern.url_patterns)
+        elif route and not route.startswith("<"):
+            segments.add(route.split("/")[0])
+    return segments
+
+
+def test_every_top_level_page_of_the_portal_is_a_reserved_agency_slug():
+    from django.urls import get_resolver
+
+    segments = first_segments(get_resolver().url_patterns)
+    assert {"admin", "staff", "open-data"} <= segments
+    segments |= {settings.STATIC_URL.strip("/"), settings.MEDIA_URL.strip("/")}
+    assert segments <= RESERVED_SLUGS
+
+
+@pytest.mark.parametrize("slug", ["staff", "admin", "healthz"])
+def test_an_agency_cannot_take_a_slug_of_the_portals_own_pages(db, slug):
+    agency = Agency(
+        name="เทศบาลทดสอบ", short_name="ทต.ทดสอบ", kind="tambon", province="ขอนแก่น", slug=slug
+    )
+    with pytest.raises(ValidationError) as error, translation.override("th"):
+        agency.full_clean()
+    assert "slug" in error.value.message_dict
+    assert "เป็นหน้าของระบบเอง" in error.value.message_dict["slug"][0]
