@@ -3,7 +3,7 @@
 The document is a publication's frozen ``document`` (or a draft's live one); the layout is the
 public page's template under the print stylesheet, so that page and PDF never disagree. Both
 PDFs go through reports.pdf_text, whose text layer copies Thai out exactly: the public one is
-tagged PDF/UA-1 for screen readers, the archival one is PDF/A-3b with the report's open data
+tagged PDF/UA-1 for screen readers, the archival one is PDF/A-3a with the report's open data
 attached (WeasyPrint writes one variant per file).
 """
 
@@ -110,7 +110,7 @@ def render_report_pdf(document: dict, *, draft: bool = False) -> tuple[str, str,
 
 
 def render_archival_pdf(document: dict, data: dict) -> tuple[str, str, bytes]:
-    """The published report as PDF/A-3b, with ``data`` (its open-data JSON) as an associated
+    """The published report as PDF/A-3a, with ``data`` (its open-data JSON) as an associated
     file, so that the archived PDF carries the data it was printed from."""
     with translation.override("th"):
         attachment = report_data_attachment(data)

@@ -49,11 +49,14 @@ from weasyprint.text.ffi import ffi, pango
 # The version whose internals the hooks below were written against and tested with.
 WEASYPRINT_VERSION = "70.0"
 
-# The public download is tagged for screen readers (PDF/UA-1); the archival copy is PDF/A-3b
-# with the report's data attached. WeasyPrint writes one variant per file, so there are two.
+# The public download is tagged for screen readers (PDF/UA-1); the archival copy is PDF/A-3a,
+# tagged too, with the report's data attached. WeasyPrint writes one variant per file, so there
+# are two. Level a (and the u it includes) asks every code to map to Unicode: every code does,
+# and the only empty mappings are the glyphs that begin a cluster whose text the cluster's last
+# glyph carries (ำ is drawn as two glyphs but is one character, so one of them maps to "").
 # (PDF 1.4 variants such as PDF/A-1 would need a CIDSet rewritten for the new codes.)
 PUBLIC = "pdf/ua-1"
-ARCHIVAL = "pdf/a-3b"
+ARCHIVAL = "pdf/a-3a"
 VARIANTS = (None, PUBLIC, ARCHIVAL)
 
 _GLYPH_GROUP = re.compile(rb"<([0-9a-f]+)>")
@@ -351,7 +354,7 @@ def write_pdf(
     font_config=None,
 ) -> bytes:
     """``html`` as PDF bytes with an exact text layer: tagged PDF/UA-1 (:data:`PUBLIC`), tagged
-    PDF/A-3b (:data:`ARCHIVAL`) or, with ``variant=None``, a plain untagged PDF.
+    PDF/A-3a (:data:`ARCHIVAL`) or, with ``variant=None``, a plain untagged PDF.
 
     The tagged variants need the document's title and language (``<title>``, ``<html
     lang="th">``): a screen reader announces the one and picks its voice by the other, so a

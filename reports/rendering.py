@@ -18,6 +18,7 @@ from django.utils import translation
 from measures.models import Publication, Report
 from reports.opendata import open_data_document
 from reports.pdf import MIMETYPE, render_archival_pdf, render_report_pdf, report_pdf_filename
+from reports.pdf_text import ARCHIVAL
 
 PAGE_CACHE_SECONDS = 24 * 60 * 60
 # A render takes about 0.04 s per measure here, warm (bench/RESULTS.md): beyond this many
@@ -43,7 +44,9 @@ def published_fragment(publication: Publication) -> tuple[str, str]:
 
 
 def published_pdf_path(publication: Publication, *, archival: bool = False) -> str:
-    suffix = "-archival" if archival else ""
+    # The archival copy's name carries its PDF/A level: copies kept at an earlier level are
+    # rendered afresh rather than served under the new claim.
+    suffix = f"-archival-{ARCHIVAL.replace('/', '')}" if archival else ""
     return f"report-pdfs/publication-{publication.pk}-v{publication.version}{suffix}.pdf"
 
 
@@ -90,7 +93,7 @@ def renders_in_background(document: dict) -> bool:
 
 
 def published_pdf(publication: Publication, *, archival: bool = False) -> tuple[str, str, bytes]:
-    """The publication's public PDF, or its archival PDF/A-3b carrying the open-data JSON,
+    """The publication's public PDF, or its archival PDF/A-3a carrying the open-data JSON,
     rendered the first time and read from storage ever after."""
     if kept := kept_pdf(publication, archival=archival):
         return kept

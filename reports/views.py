@@ -202,7 +202,7 @@ def report_pdf(request, slug, year):
 
 @kept_for_visitors
 def report_archival_pdf(request, slug, year):
-    """The published report as PDF/A-3b with its open data attached; a draft has none."""
+    """The published report as PDF/A-3a with its open data attached; a draft has none."""
     report = get_object_or_404(
         Report.objects.published().select_related("agency"), agency__slug=slug, fiscal_year=year
     )

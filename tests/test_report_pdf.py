@@ -294,7 +294,7 @@ def test_the_public_pdf_is_tagged_pdf_ua1_with_its_table_headers(pdf):
     assert tags.count("TD") >= 6 * 6
 
 
-def test_the_archival_pdf_is_pdfa3b_with_the_same_text_and_pages(demo_report, tmp_path):
+def test_the_archival_pdf_is_pdfa3a_with_the_same_text_and_pages(demo_report, tmp_path):
     publication = demo_report.latest_publication()
     public = render_report_pdf(publication.document)[2]
     filename, mimetype, archival = render_archival_pdf(
@@ -304,7 +304,7 @@ def test_the_archival_pdf_is_pdfa3b_with_the_same_text_and_pages(demo_report, tm
     assert mimetype == "application/pdf"
     with pikepdf.open(BytesIO(archival)) as opened:
         with opened.open_metadata() as xmp:
-            assert (xmp["pdfaid:part"], xmp["pdfaid:conformance"]) == ("3", "B")
+            assert (xmp["pdfaid:part"], xmp["pdfaid:conformance"]) == ("3", "A")
         [intent] = opened.Root.OutputIntents
         assert intent.S == "/GTS_PDFA1"
         assert list(opened.attachments) == ["ita-mueang-phalai-2568.json"]

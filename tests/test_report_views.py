@@ -296,7 +296,7 @@ def test_the_archival_pdf_carries_the_open_data_json_beside_the_public_pdf(clien
     assert response["ETag"] != client.get(PDF)["ETag"]
     with pikepdf.open(BytesIO(response.content)) as archival:
         with archival.open_metadata() as xmp:
-            assert (xmp["pdfaid:part"], xmp["pdfaid:conformance"]) == ("3", "B")
+            assert (xmp["pdfaid:part"], xmp["pdfaid:conformance"]) == ("3", "A")
         [attached] = archival.attachments.values()
         embedded = json.loads(attached.get_file().read_bytes())
     open_data = client.get("/mueang-phalai/2568/data.json").json()

@@ -24,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--archival",
             action="store_true",
-            help="write the latest publication's archival PDF/A-3b, with its open data embedded",
+            help="write the latest publication's archival PDF/A-3a, with its open data embedded",
         )
 
     def handle(self, *args, slug, year, output, draft, archival, **options):
