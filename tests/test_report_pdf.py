@@ -1,11 +1,13 @@
 """The report's PDF read as a reader would: poppler's pdftotext, pdffonts and pdfinfo."""
 
+import gc
 import html
 import json
 import re
 import subprocess
 from dataclasses import dataclass, field
 from io import BytesIO
+from unittest import mock
 
 import pikepdf
 import pytest
@@ -353,3 +355,23 @@ def test_a_long_division_name_widens_its_column_and_stays_on_one_line(document):
     assert sum(widths.values()) == pytest.approx(report_pdf.TABLE_WIDTH_PT)
     columns = table_columns(render_report_pdf(document)[2], document)
     assert squeeze(long_name) in {squeeze(line) for line in columns[3].lines}
+
+
+def test_a_render_pauses_the_cycle_collector_and_resumes_it_even_when_it_fails(document):
+    seen = []
+    real_write_pdf = report_pdf.write_pdf
+
+    def write_pdf(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real_write_pdf(*args, **kwargs)
+
+    with mock.patch.object(report_pdf, "write_pdf", write_pdf):
+        render_report_pdf(document)
+    assert seen == [False] and gc.isenabled()
+
+    with (
+        mock.patch.object(report_pdf, "write_pdf", side_effect=RuntimeError),
+        pytest.raises(RuntimeError),
+    ):
+        render_report_pdf(document)
+    assert gc.isenabled()
