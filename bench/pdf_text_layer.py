@@ -3,7 +3,7 @@
     /work/main/.venv/bin/python bench/pdf_text_layer.py [--runs 3] [--portal-only]
 
 Renders the demo report (the seed, as printed) and the same measures repeated to ~100, in the
-public (PDF/UA-1) and archival (PDF/A-3b + JSON) variants, each way with the same options, and
+public (PDF/UA-1) and archival (PDF/A-3a + JSON) variants, each way with the same options, and
 prints a Markdown table. Then the same for the portal's own report PDF (reports/pdf.py, its
 template and print stylesheet): WeasyPrint's untagged write_pdf, as the portal rendered it
 before, beside the public and archival PDFs it renders now. Times are CPU seconds, the median
