@@ -8,9 +8,11 @@ attached (WeasyPrint writes one variant per file).
 """
 
 import gc
+import zlib
 from contextlib import contextmanager
 from functools import cache
 
+import pydyf
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -91,6 +93,38 @@ def report_pdf_html(document: dict, *, draft: bool) -> str:
 
 def report_stylesheet(fonts: FontConfiguration) -> CSS:
     return CSS(filename=finders.find(STYLESHEET), font_config=fonts)
+
+
+# Three speed-ups of a render, each worth about a tenth of a long report's time (bench/RESULTS.md).
+# tests/test_report_pdf.py pins the pydyf lines the first two replace.
+
+
+def _memoised_page_references(pdf: pydyf.PDF) -> tuple[bytes, ...]:
+    """pydyf's page references, rebuilt only when a page is added.
+
+    Tagging asks for one page's reference per tagged box and pydyf builds the tuple of all of
+    them each time: quadratic in pages, seconds of a few hundred pages' render."""
+    count = len(pdf.pages["Kids"])
+    memo = getattr(pdf, "_page_references_memo", None)
+    if memo is None or memo[0] != count:
+        memo = pdf._page_references_memo = (count, _page_references.fget(pdf))
+    return memo[1]
+
+
+class _DefaultLevelZlib:
+    """zlib for pydyf, which compresses every stream at level 9: level 6 (zlib's default)
+    compresses a report's content streams four times as fast, into 4% more bytes."""
+
+    compress = staticmethod(zlib.compress)
+
+    @staticmethod
+    def compressobj(level=zlib.Z_DEFAULT_COMPRESSION):
+        return zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION)
+
+
+_page_references = pydyf.PDF.page_references
+pydyf.PDF.page_references = property(_memoised_page_references)
+pydyf.zlib = _DefaultLevelZlib
 
 
 @contextmanager

@@ -304,24 +304,6 @@ Stream.show_text = _show_text_hook
 weasyprint_text.draw_first_line = _draw_first_line_hook
 
 
-_page_references = pydyf.PDF.page_references
-
-
-def _memoised_page_references(pdf: pydyf.PDF) -> tuple[bytes, ...]:
-    """pydyf's page references, rebuilt only when a page is added.
-
-    Tagging asks for one page's reference per tagged box and pydyf builds the tuple of all of
-    them each time: quadratic in pages, seconds of a few hundred pages' render."""
-    count = len(pdf.pages["Kids"])
-    memo = getattr(pdf, "_page_references_memo", None)
-    if memo is None or memo[0] != count:
-        memo = pdf._page_references_memo = (count, _page_references.fget(pdf))
-    return memo[1]
-
-
-pydyf.PDF.page_references = property(_memoised_page_references)
-
-
 def _replace_glyphs(parts: list[bytes], codes: bytes) -> bytes:
     """The split TJ array ``parts`` joined again, with ``codes`` in the glyph groups."""
     parts = parts.copy()

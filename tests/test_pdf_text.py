@@ -401,15 +401,3 @@ def test_the_archival_pdf_is_pdfa3a_and_carries_the_reports_open_data(demo_repor
         assert stream.Subtype == "/application/json"
         assert json.loads(stream.read_bytes()) == report_document(demo_report)
         assert list(opened.attachments) == ["ita-mueang-phalai-2568.json"]
-
-
-def test_page_references_are_pydyfs_and_follow_added_pages():
-    pdf = pydyf.PDF()
-    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
-    first = pdf.page_references
-    assert first == pdf_text._page_references.fget(pdf) and len(first) == 1
-    assert pdf.page_references is first  # not rebuilt while no page is added
-    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
-    assert (
-        pdf.page_references == pdf_text._page_references.fget(pdf) and len(pdf.page_references) == 2
-    )

@@ -2,14 +2,17 @@
 
 import gc
 import html
+import inspect
 import json
 import re
 import subprocess
+import zlib
 from dataclasses import dataclass, field
 from io import BytesIO
 from unittest import mock
 
 import pikepdf
+import pydyf
 import pytest
 import weasyprint
 from django.core.management import call_command
@@ -375,3 +378,31 @@ def test_a_render_pauses_the_cycle_collector_and_resumes_it_even_when_it_fails(d
     ):
         render_report_pdf(document)
     assert gc.isenabled()
+
+
+def test_the_pydyf_lines_the_speed_ups_replace_are_pydyf_0_13s():
+    assert pydyf.__version__ == "0.13.0"
+    source = inspect.getsource(pydyf)
+    assert "for object_number in self.pages['Kids'][::3])" in source
+    assert "compressobj = zlib.compressobj(level=9)" in source
+    assert "data = zlib.compress(raw_data) if self.compress else raw_data" in source
+
+
+def test_page_references_are_pydyfs_and_follow_added_pages():
+    pdf = pydyf.PDF()
+    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    first = pdf.page_references
+    assert first == report_pdf._page_references.fget(pdf) and len(first) == 1
+    assert pdf.page_references is first  # not rebuilt while no page is added
+    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    assert pdf.page_references == report_pdf._page_references.fget(pdf)
+    assert len(pdf.page_references) == 2
+
+
+def test_streams_are_compressed_at_zlibs_default_level():
+    stream = pydyf.Stream([b"BT /F1 12 Tf (ITA) Tj ET"] * 500, compress=True)
+    data = stream.data
+    compressed = data[data.index(b"stream\n") + 7 : data.rindex(b"\nendstream")]
+    raw = b"\n".join([b"BT /F1 12 Tf (ITA) Tj ET"] * 500)
+    assert zlib.decompress(compressed) == raw
+    assert compressed == zlib.compress(raw, 6)
