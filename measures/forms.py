@@ -297,3 +297,15 @@ class AcceptedWordForm(forms.Form):
         return AcceptedWord.objects.create(
             agency=self.agency, word=self.cleaned_data["word"], added_by=by
         )
+
+
+class WithdrawalForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the report withdrawn?"),
+        help_text=_(
+            "Kept with the report's history, for the agency's staff only; for example, "
+            "“personal data in measure 3”."
+        ),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

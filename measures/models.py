@@ -3,7 +3,7 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
@@ -107,7 +107,8 @@ class Agency(models.Model):
 
     def searchable_text(self) -> str:
         """What the index's search looks in: the names and the measure titles the public sees."""
-        publications = Publication.objects.filter(report__agency_id=self.pk).order_by("version")
+        publications = Publication.objects.public().filter(report__agency_id=self.pk)
+        publications = publications.order_by("version")
         titles = published_titles(publications.values_list("report", "document")) if self.pk else []
         return search_text(self.name, self.short_name, *titles)
 
@@ -199,10 +200,16 @@ class IndicatorScore(models.Model):
         return f"{self.agency} {thai.thai_digits(self.fiscal_year)} {self.indicator}: {self.score}"
 
 
+def public_publication(path: str) -> Q:
+    """Rows joined along ``path`` (e.g. "reports__publications") to a publication the public
+    may read: one that exists and was not withdrawn."""
+    return Q(**{f"{path}__isnull": False, f"{path}__withdrawn_at__isnull": True})
+
+
 class ReportQuerySet(models.QuerySet):
     def published(self):
-        """Reports the public may read: those published at least once."""
-        return self.filter(publications__isnull=False).distinct()
+        """Reports the public may read: those with a publication not withdrawn."""
+        return self.filter(Exists(Publication.objects.public().filter(report=OuterRef("pk"))))
 
     def previewable_by(self, user):
         """Reports whose live draft ``user`` may see: any member of the agency, or a superuser."""
@@ -255,8 +262,9 @@ class Report(models.Model):
         return f"รายงานผลการดำเนินการ ปีงบประมาณ พ.ศ. {year} {self.agency}"
 
     def latest_publication(self):
-        """What the public sees: the newest published version, even while a revision is drafted."""
-        return self.publications.order_by("-version").first()
+        """What the public sees: the newest published version, even while a revision is drafted;
+        None once the report is withdrawn, until it is published again."""
+        return self.publications.public().order_by("-version").first()
 
     def approval(self) -> dict | None:
         if not self.approved_on:
@@ -444,12 +452,20 @@ class Outcome(MeasureItem):
         constraints = MeasureItem.list_constraints("outcome")
 
 
+class PublicationQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(withdrawn_at__isnull=True)
+
+
 class Publication(models.Model):
     """One published version of a report, frozen.
 
     The public page, the PDF and the open data are rendered from ``document``, a copy of everything
     the report showed when it was published (measures, scores, sign-off). Later edits of the report
     start a new revision and never change what was published, like an issued invoice.
+
+    A withdrawn publication stays on record for the agency's staff, with who withdrew it, when
+    and why, but the public never sees it again.
     """
 
     report = models.ForeignKey(Report, models.CASCADE, related_name="publications")
@@ -457,6 +473,11 @@ class Publication(models.Model):
     published_at = models.DateTimeField(_("published at"))
     published_by = acting_user(_("published by"))
     document = models.JSONField(_("published content"))
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = acting_user(_("withdrawn by"))
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+
+    objects = PublicationQuerySet.as_manager()
 
     class Meta:
         ordering = ["report", "-version"]
@@ -469,6 +490,12 @@ class Publication(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(version__gte=1), name="publication_version_positive"
+            ),
+            # A withdrawal always says why.
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True, withdrawal_reason="")
+                | (Q(withdrawn_at__isnull=False) & ~Q(withdrawal_reason="")),
+                name="publication_withdrawal_has_reason",
             ),
         ]
 
@@ -538,6 +565,7 @@ class Change(models.Model):
         RETURNED = "returned", _("returned the report to draft")
         APPROVED = "approved", _("approved the report")
         PUBLISHED = "published", _("published the report")
+        WITHDRAWN = "withdrawn", _("withdrew the report from publication")
 
     report = models.ForeignKey(Report, models.CASCADE, related_name="changes")
     # Kept when the measure is deleted, so that the deletion itself stays on record.

@@ -220,6 +220,47 @@ def report_publish(*, report: Report, by=None, acknowledge_warnings: bool = Fals
     return publication
 
 
+@transaction.atomic
+def report_withdraw(*, report: Report, by, reason: str) -> list[Publication]:
+    """Take the report off the public portal, for ``reason``: every version the public could
+    read is withdrawn, and the page, the PDFs and the open data answer "not found" from now on.
+
+    For what must not stay public (a wrong file, personal data). The report goes back to draft:
+    it is corrected, approved and published again as a new version; the withdrawn versions
+    stay withdrawn.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValueError(_("Say why the report is withdrawn."))
+    report = Report.objects.select_for_update().select_related("agency").get(pk=report.pk)
+    withdrawn = list(report.publications.public())
+    if not withdrawn:
+        raise WorkflowError(_("not published"))
+    now = timezone.now()
+    for publication in withdrawn:
+        publication.withdrawn_at, publication.withdrawn_by = now, by
+        publication.withdrawal_reason = reason
+        # Saved one by one: reports/apps.py forgets each one's public copies and PDFs.
+        publication.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+    _report_reopen(report)
+    Change.objects.create(
+        report=report,
+        user=by,
+        action=Change.Action.WITHDRAWN,
+        changes=[
+            {
+                "field": "version",
+                "before": ", ".join(thai.thai_digits(p.version) for p in withdrawn),
+                "after": "",
+            },
+            {"field": "reason", "before": "", "after": reason},
+        ],
+    )
+    # The index's search no longer finds the withdrawn titles.
+    report.agency.save(update_fields=["search_text"])
+    return withdrawn
+
+
 def agency_division_names(agency: Agency) -> list[str]:
     return list(agency.divisions.values_list("name", flat=True))
 

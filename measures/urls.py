@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:year>/measures/new/", views.measure_new, name="measure_new"),
     path("<int:year>/versions/", views.publications, name="publications"),
     path("<int:year>/versions/<int:version>/", views.publication_detail, name="publication"),
+    path("<int:year>/withdraw/", views.report_withdraw, name="withdraw"),
     *(
         path(f"<int:year>/{action}/", views.report_action, {"action": action}, name=action)
         for action in views.WORKFLOW

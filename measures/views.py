@@ -27,6 +27,7 @@ from measures.forms import (
     NewMemberForm,
     OutcomeFormSet,
     ScoresForm,
+    WithdrawalForm,
     item_initial,
     outcome_data,
     outcome_initial,
@@ -406,9 +407,30 @@ def review_acknowledge(request, year: int):
 
 @login_required
 def publications(request, year: int):
-    _member, report = _get_for_user(request, Report, fiscal_year=year)
-    versions = report.publications.select_related("published_by")
-    return render(request, "staff/publications.html", {"report": report, "versions": versions})
+    membership, report = _get_for_user(request, Report, fiscal_year=year)
+    context = {
+        "report": report,
+        "versions": report.publications.select_related("published_by", "withdrawn_by"),
+        "public": report.latest_publication(),
+        "can_withdraw": membership.is_coordinator,
+    }
+    return render(request, "staff/publications.html", context)
+
+
+@login_required
+def report_withdraw(request, year: int):
+    _member, report = _get_for_user(request, Report, allow=_coordinator, fiscal_year=year)
+    publication = report.latest_publication()
+    if publication is None:
+        messages.error(request, _("The public cannot read this report: nothing to withdraw."))
+        return redirect("staff:publications", year=year)
+    form = WithdrawalForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        services.report_withdraw(report=report, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("The report was withdrawn: the public can no longer read it."))
+        return redirect("staff:publications", year=year)
+    context = {"report": report, "publication": publication, "form": form}
+    return render(request, "staff/withdraw.html", context)
 
 
 @login_required

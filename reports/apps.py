@@ -9,6 +9,8 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from measures.models import Publication
+        from reports.rendering import forget_withdrawn
         from reports.views import forget_public_copies
 
         post_save.connect(forget_public_copies, sender=Publication, dispatch_uid="reports-copies")
+        post_save.connect(forget_withdrawn, sender=Publication, dispatch_uid="reports-withdrawn")

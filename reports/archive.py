@@ -12,7 +12,8 @@ def latest_publications(reports: Iterable[Report]) -> list[Publication]:
     """The version the public sees of each published report, in agency order."""
     latest = {}
     for publication in (
-        Publication.objects.filter(report__in=reports)
+        Publication.objects.public()
+        .filter(report__in=reports)
         .select_related("report__agency")
         .order_by("report__agency__province", "report__agency__name", "-version")
     ):

@@ -9,6 +9,7 @@ within a request is rendered by a background task and kept under a name derived 
 import hashlib
 import json
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -32,9 +33,13 @@ def report_fragment(document: dict) -> str:
     return render_to_string("reports/_report.html", {"document": document})
 
 
+def _fragment_key(publication: Publication, language: str) -> str:
+    return f"reports:fragment:{publication.pk}:{publication.version}:{language}"
+
+
 def published_fragment(publication: Publication) -> tuple[str, str]:
     """The publication's report body in the current language, and a digest of it for the ETag."""
-    key = f"reports:fragment:{publication.pk}:{publication.version}:{translation.get_language()}"
+    key = _fragment_key(publication, translation.get_language())
     cached = cache.get(key)
     if cached is None:
         html = report_fragment(publication.document)
@@ -55,6 +60,16 @@ def _kept(path: str, filename: str) -> tuple[str, str, bytes] | None:
         return None
     with default_storage.open(path) as stored:
         return filename, MIMETYPE, stored.read()
+
+
+def forget_withdrawn(sender, instance: Publication, **kwargs):
+    """A withdrawn publication's kept PDFs and page body are deleted: what was taken down for
+    its content is not kept ready to serve."""
+    if instance.withdrawn_at is None:
+        return
+    for archival in (False, True):
+        default_storage.delete(published_pdf_path(instance, archival=archival))
+    cache.delete_many([_fragment_key(instance, language) for language, _name in settings.LANGUAGES])
 
 
 def kept_pdf(publication: Publication, *, archival: bool = False) -> tuple[str, str, bytes] | None:

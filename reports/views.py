@@ -15,7 +15,7 @@ from django_tasks.exceptions import TaskResultDoesNotExist
 
 from itaportal.pagination import paginate
 from measures.document import report_document
-from measures.models import Agency, Publication, Report
+from measures.models import Agency, Publication, Report, public_publication
 from reports.forms import IndexFilterForm
 from reports.pdf import render_report_pdf
 from reports.rendering import (
@@ -41,13 +41,15 @@ REPORTS_PER_PAGE = 20
 
 
 def index(request):
-    listed = Agency.objects.filter(reports__publications__isnull=False)
+    listed = Agency.objects.filter(public_publication("reports__publications"))
     provinces = listed.order_by("province").values_list("province", flat=True).distinct()
     form = IndexFilterForm(request.GET, provinces=list(provinces))
     agencies = (
         form.filter(Agency.objects.all())
         .annotate(
-            latest_year=Max("reports__fiscal_year", filter=Q(reports__publications__isnull=False))
+            latest_year=Max(
+                "reports__fiscal_year", filter=public_publication("reports__publications")
+            )
         )
         .filter(latest_year__isnull=False)
         .order_by("-latest_year", "name")
@@ -59,7 +61,9 @@ def index(request):
 def agency_detail(request, slug):
     agency = get_object_or_404(Agency, slug=slug)
     reports = (
-        agency.reports.annotate(latest_version=Max("publications__version"))
+        agency.reports.annotate(
+            latest_version=Max("publications__version", filter=public_publication("publications"))
+        )
         .filter(
             Q(latest_version__isnull=False) | Q(pk__in=Report.objects.previewable_by(request.user))
         )

@@ -4,6 +4,7 @@ from importlib import import_module
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connections
 from django.utils import translation
 from playwright.sync_api import sync_playwright
@@ -12,6 +13,13 @@ from measures.management.commands.load_demo import load_demo
 from measures.models import Agency, Membership, Report
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache. A rolled-back test leaves its ids to the next one
+    (SQLite reuses them), and whatever was kept under them would answer for the new rows."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

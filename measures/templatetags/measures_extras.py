@@ -18,6 +18,7 @@ CHANGE_FIELDS = {
     "number": _("number"),
     "score": _("score"),
     "version": _("published version"),
+    "reason": _("reason"),
 }
 
 # Geometry of the score chart, in SVG user units: a label column, then bars scaled to 0–100.
