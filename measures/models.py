@@ -643,7 +643,7 @@ class ReviewAcknowledgement(models.Model):
 
 
 class SignInEvent(models.Model):
-    """A sign-in, a failed sign-in or a sign-out: the accounts' audit log.
+    """A sign-in, a failed sign-in, a sign-out or a two-factor event: the accounts' audit log.
 
     The username is kept as typed, so that attempts on names with no account are on record too.
     """
@@ -652,6 +652,11 @@ class SignInEvent(models.Model):
         LOGGED_IN = "logged_in", _("signed in")
         FAILED = "failed", _("sign-in failed")
         LOGGED_OUT = "logged_out", _("signed out")
+        # Two-factor sign-in: the code typed after the password, and the user turning it on or off.
+        CODE_ACCEPTED = "code_accepted", _("two-factor code accepted")
+        CODE_REFUSED = "code_refused", _("two-factor code refused")
+        TWO_FACTOR_ON = "two_factor_on", _("two-factor sign-in turned on")
+        TWO_FACTOR_OFF = "two_factor_off", _("two-factor sign-in turned off")
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)

@@ -1,4 +1,4 @@
-"""The accounts' audit log, written from Django's sign-in signals."""
+"""The accounts' audit log, written from Django's sign-in signals and the two-factor pages."""
 
 from django.contrib.auth import signals
 
@@ -6,7 +6,7 @@ from itaportal.middleware import client_ip
 from measures.models import SignInEvent
 
 
-def _record(kind: str, request, user=None, username: str = "") -> None:
+def record(kind: str, request, user=None, username: str = "") -> None:
     # A sign-in from code (a test, a shell) has no request.
     meta = request.META if request is not None else {}
     SignInEvent.objects.create(
@@ -19,17 +19,17 @@ def _record(kind: str, request, user=None, username: str = "") -> None:
 
 
 def logged_in(sender, request, user, **kwargs):
-    _record(SignInEvent.Kind.LOGGED_IN, request, user)
+    record(SignInEvent.Kind.LOGGED_IN, request, user)
 
 
 def logged_out(sender, request, user, **kwargs):
     # Signing out without being signed in sends no user.
     if user is not None:
-        _record(SignInEvent.Kind.LOGGED_OUT, request, user)
+        record(SignInEvent.Kind.LOGGED_OUT, request, user)
 
 
 def login_failed(sender, credentials, request=None, **kwargs):
-    _record(SignInEvent.Kind.FAILED, request, username=str(credentials.get("username", "")))
+    record(SignInEvent.Kind.FAILED, request, username=str(credentials.get("username", "")))
 
 
 def connect() -> None:

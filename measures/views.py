@@ -7,12 +7,13 @@ roles that may not act are 403.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from itaportal.pagination import paginate
 from measures import services, thai
@@ -465,7 +466,11 @@ def people(request):
         return redirect("staff:people")
     members = paginate(
         request,
-        agency.memberships.select_related("user").prefetch_related("divisions"),
+        agency.memberships.select_related("user")
+        .prefetch_related("divisions")
+        .annotate(
+            two_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("user"), confirmed=True))
+        ),
         MEMBERS_PER_PAGE,
     )
     return render(

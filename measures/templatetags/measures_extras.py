@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from measures import citations
+from measures import citations, two_factor
 
 register = template.Library()
 
@@ -58,3 +58,8 @@ def score_chart_rows(scores):
         "bar_height": CHART_BAR_HEIGHT,
         "row_height": CHART_ROW_HEIGHT,
     }
+
+
+@register.filter
+def two_factor_available(user) -> bool:
+    return two_factor.available_to(user)

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('measures', '0007_agency_slug_not_reserved'),
+        ('measures', '0008_signin_event_two_factor'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
