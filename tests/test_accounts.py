@@ -36,3 +36,54 @@ def test_a_password_reset_sends_a_link(client, coordinator):
     assert response.url == "/accounts/password_reset/done/"
     assert len(mail.outbox) == 1
     assert "/accounts/reset/" in mail.outbox[0].body
+
+
+def test_changing_the_password_signs_out_every_other_session(client, coordinator):
+    from django.test import Client
+
+    elsewhere = Client()
+    elsewhere.force_login(coordinator)
+    assert elsewhere.get("/staff/").status_code == 200
+    client.force_login(coordinator)
+
+    response = client.post(
+        "/accounts/password_change/",
+        {
+            "old_password": "coordinator-pass-1",
+            "new_password1": "ฤดูฝนปีนี้-2569",
+            "new_password2": "ฤดูฝนปีนี้-2569",
+        },
+    )
+
+    assert response.url == "/accounts/password_change/done/"
+    assert client.get("/staff/").status_code == 200  # this session goes on
+    assert elsewhere.get("/staff/").status_code == 302  # the other one must sign in again
+
+
+def test_a_weak_new_password_is_refused_in_thai(client, coordinator):
+    client.force_login(coordinator)
+    response = client.post(
+        "/accounts/password_change/",
+        {
+            "old_password": "coordinator-pass-1",
+            "new_password1": "12345678",
+            "new_password2": "12345678",
+        },
+    )
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "รหัสผ่านนี้สั้นเกินไป" in content
+    assert "ตัวเลขทั้งหมด" in content
+    coordinator.refresh_from_db()
+    assert coordinator.check_password("coordinator-pass-1")
+
+
+def test_a_new_members_bad_username_and_weak_password_are_refused_in_thai(client, coordinator):
+    client.force_login(coordinator)
+    response = client.post(
+        "/staff/people/",
+        {"user-username": "สมศรี ใจดี", "user-password1": "password", "user-password2": "password"},
+    )
+    content = response.content.decode()
+    assert "ชื่อผู้ใช้ไม่ถูกต้อง" in content
+    assert "รหัสผ่านนี้ใช้กันทั่วไปเกินไป" in content
