@@ -146,12 +146,15 @@ def test_the_staff_pages_pass_axe_and_fit_a_phone(page, coordinator, demo_report
         ("editor", f"/staff/measures/{measure.pk}/"),
         ("review", "/staff/2568/review/"),
         ("words", "/staff/words/"),
+        ("versions", "/staff/2568/versions/"),
+        ("withdraw", "/staff/2568/withdraw/"),
     ]:
         page.goto(url)
         pages[name] = serious_violations(page)
         overflow = page.evaluate("document.documentElement.scrollWidth")
         assert overflow <= width, (name, overflow)
-    assert pages == {"login": [], "dashboard": [], "editor": [], "review": [], "words": []}
+    assert all(found == [] for found in pages.values()), pages
+    assert len(pages) == 7
 
 
 def test_the_bundled_axe_runs_offline_and_finds_a_missing_label(page):
@@ -171,3 +174,24 @@ def test_leaving_the_editor_with_unsaved_typing_asks_first(page, staff_palad, de
     page.get_by_role("link", name="หน้าหลักเจ้าหน้าที่").last.click()
     page.wait_for_url("**/staff/2568/")
     assert dialogs == ["beforeunload"]
+
+
+def test_withdrawing_the_report_asks_why_and_takes_it_off_the_portal(
+    page, live_server, coordinator, demo_report
+):
+    log_in(page, "coordinator")
+    page.get_by_role("link", name="ฉบับที่เผยแพร่แล้ว").click()
+    page.get_by_role("link", name="ถอนออกจากการเผยแพร่…").click()
+    page.get_by_role("button", name="ถอนการเผยแพร่").click()
+    page.get_by_text("ฟิลด์นี้จำเป็น").wait_for()
+    assert demo_report.latest_publication() is not None
+
+    page.get_by_label("เหตุผลที่ถอนรายงาน").fill("แนบไฟล์ผิดฉบับ")
+    page.get_by_role("button", name="ถอนการเผยแพร่").click()
+    page.get_by_text("ประชาชนไม่สามารถอ่านรายงานนี้ได้อีก").wait_for()
+    page.get_by_text("แนบไฟล์ผิดฉบับ").wait_for()
+
+    visitor = page.context.browser.new_page(base_url=live_server.url)
+    assert visitor.goto("/mueang-phalai/2568/").status == 404
+    assert visitor.goto("/mueang-phalai/2568/report.pdf").status == 404
+    visitor.close()
