@@ -3,6 +3,7 @@ not grow with the data."""
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 
 from measures.document import report_document
@@ -125,6 +126,22 @@ def test_the_index_is_shown_in_pages(client, db):
     assert "หน้า ๓ จาก ๓" in third
     filtered = listed(client, "?province=ขอนแก่น&page=2")
     assert "province=%E0%B8%82" in filtered  # the filter is kept in the page links
+
+
+def test_the_search_is_served_by_a_gin_index_on_postgresql_only(db):
+    published_agencies(3)
+    agencies = Agency.objects.search("บ้าน")
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, Agency._meta.db_table)
+        if connection.vendor == "postgresql":
+            assert indexes["agency_search_gin"]["type"] == "gin"
+            # Three rows are read faster without any index: ask whether the index can serve.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            assert "agency_search_gin" in agencies.explain()
+        else:
+            assert "agency_search_gin" not in indexes
+            assert " LIKE " in str(agencies.query)
+    assert agencies.count() == 3
 
 
 @pytest.mark.parametrize("count", [10, 1000])
