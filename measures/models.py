@@ -38,7 +38,7 @@ class AgencyQuerySet(models.QuerySet):
             return self
         if connection.vendor == "postgresql":
             tsquery = " & ".join(f"{word}:*" for word in words)
-            return self.annotate(search=SEARCH_VECTOR).filter(
+            return self.alias(search=SEARCH_VECTOR).filter(
                 search=SearchQuery(tsquery, search_type="raw", config="simple")
             )
         return self.filter(*(Q(search_text__icontains=word) for word in words))
