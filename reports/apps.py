@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,3 +12,6 @@ class ReportsConfig(AppConfig):
         from reports.views import forget_public_copies
 
         post_save.connect(forget_public_copies, sender=Publication, dispatch_uid="reports-copies")
+        post_delete.connect(
+            forget_public_copies, sender=Publication, dispatch_uid="reports-copies-deleted"
+        )

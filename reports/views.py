@@ -31,7 +31,6 @@ from reports.rendering import (
 )
 from reports.tasks import render_draft_pdf, render_publication_pdf
 
-PUBLIC_COPY_SECONDS = 10
 # How long browsers and the nginx front may reuse a published page or PDF without asking.
 PUBLIC_MAX_AGE = 60
 
@@ -134,9 +133,8 @@ def kept_for_visitors(view):
     """Serve a published page or PDF to cookieless visitors from the cache: no query, no render.
 
     The copy keeps the response's body and headers: nothing in a public page is per visitor. A
-    new publication deletes the
-    copies (reports/apps.py); with a per-process cache another worker may serve the superseded
-    copy for PUBLIC_COPY_SECONDS at most.
+    new or deleted publication deletes the copies (reports/apps.py); with a per-process cache
+    another worker may serve the superseded copy for settings.PUBLIC_COPY_SECONDS at most.
     """
 
     @wraps(view)
@@ -154,7 +152,7 @@ def kept_for_visitors(view):
                 dict(response.headers),
                 parse_http_date(response.headers["Last-Modified"]),
             )
-            cache.set(key, copy, PUBLIC_COPY_SECONDS)
+            cache.set(key, copy, settings.PUBLIC_COPY_SECONDS)
         content, headers, last_modified = copy
         if not_modified := get_conditional_response(
             request, etag=headers["ETag"], last_modified=last_modified
@@ -260,7 +258,7 @@ def _pdf_in_progress(request, version: ReportVersion, path: str, task, *args):
 
 
 def forget_public_copies(sender, instance: Publication, **kwargs):
-    """A new or changed publication replaces the visitors' copies of its page and PDF."""
+    """A new, changed or deleted publication replaces the visitors' copies of its page and PDF."""
     report = instance.report
     cache.delete_many(
         [
