@@ -11,6 +11,11 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Sync workers: pages are rendered from frozen data and PDFs from storage, so requests are short.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 worker_class = "sync"
+# Django and pythainlp's dictionary (about 3 s of CPU) are loaded once, in the master, before the
+# workers fork: a worker recycled by max_requests starts at once instead of loading them again
+# (at 1,000 requests/s, a recycle every two seconds). A new release therefore needs a restart;
+# HUP restarts the workers with the code already loaded.
+preload_app = True
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5
