@@ -4,6 +4,7 @@ from importlib import import_module
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connections
 from django.utils import translation
 from playwright.sync_api import sync_playwright
@@ -18,6 +19,13 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 def _media_root(settings, tmp_path):
     """Files a test stores (cached PDFs) go to a directory of its own, never to var/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Kept pages and index copies are keyed by ids, which SQLite hands out again after a
+    rollback, and by a generation that bulk-created rows do not bump."""
+    cache.clear()
 
 
 @pytest.fixture

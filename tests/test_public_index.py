@@ -2,20 +2,15 @@
 not grow with the data."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from measures.document import report_document
 from measures.models import Agency, Change, Measure, Publication, Report
 from measures.search import search_text, search_words
 from measures.services import report_publish
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """Kept pages are keyed by publication id, which SQLite hands out again after a rollback."""
-    cache.clear()
 
 
 def published_agencies(count: int, *, province="ขอนแก่น", kind=Agency.Kind.SAO, prefix="บ้าน"):
@@ -114,6 +109,27 @@ def test_a_search_that_finds_nothing_says_so(client, demo_report):
 def test_search_syntax_characters_are_taken_as_text(client, demo_report):
     for query in ["'", "&", "พะไล:*|!(", "\\"]:
         assert client.get("/", {"q": query}).status_code == 200
+
+
+def test_visitors_get_a_kept_index_until_the_next_publication(
+    client, demo_report, django_assert_num_queries
+):
+    first = client.get("/?q=พะไล")
+    assert first["Cache-Control"] == "public, max-age=60"
+    with django_assert_num_queries(0):
+        assert Client().get("/?q=พะไล").content == first.content
+    report_publish(report=demo_report, acknowledge_warnings=True)
+    with CaptureQueriesContext(connection) as queries:
+        assert Client().get("/?q=พะไล").status_code == 200
+    assert queries
+
+
+def test_a_signed_in_visitor_gets_the_index_rendered_for_them(client, demo_report, coordinator):
+    client.get("/")
+    client.force_login(coordinator)
+    response = client.get("/")
+    assert "public" not in response.get("Cache-Control", "")
+    assert "สมศรี ประสานงาน" in response.content.decode()
 
 
 def test_the_index_is_shown_in_pages(client, db):
