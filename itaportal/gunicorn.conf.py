@@ -19,9 +19,11 @@ preload_app = True
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then so that a slow leak (WeasyPrint, fonts) cannot grow forever.
-max_requests = 2000
-max_requests_jitter = 200
+# Recycle workers now and then so that a slow leak (WeasyPrint, fonts) cannot grow forever. Not
+# often: a worker forked anew copies the master's memory page by page as it touches it, and at
+# 2,000 requests the 4 workers of bench/scale.py recycled every few seconds, halving requests/s.
+max_requests = 20000
+max_requests_jitter = 2000
 # Only the local reverse proxy may say which client and scheme a request came from.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
