@@ -2,10 +2,9 @@
 itself, and what always reaches Django."""
 
 import http.client
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
-from django.core.cache import cache
 from django.core.signals import request_started
 
 from bench.nginx_front import ROOT, nginx_front
@@ -13,6 +12,7 @@ from measures.models import Report
 
 PAGE = "/mueang-phalai/2568/"
 PDF = "/mueang-phalai/2568/report.pdf"
+SEARCH = "/?q=" + quote("พะไล")
 
 
 class Front:
@@ -31,7 +31,6 @@ class Front:
 
 @pytest.fixture
 def front(live_server, demo_report, tmp_path):
-    cache.clear()
     reached_django = []
 
     def count(environ, **kwargs):
@@ -46,8 +45,13 @@ def front(live_server, demo_report, tmp_path):
         request_started.disconnect(dispatch_uid="test-nginx-front")
 
 
-@pytest.mark.parametrize(("path", "content_type"), [(PAGE, "text/html"), (PDF, "application/pdf")])
-def test_a_published_page_or_pdf_is_kept_and_served_by_nginx_alone(front, path, content_type):
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [(PAGE, "text/html"), (PDF, "application/pdf"), (SEARCH, "text/html")],
+)
+def test_a_published_page_pdf_or_search_is_kept_and_served_by_nginx_alone(
+    front, path, content_type
+):
     first = front.get(path)
     assert first.status == 200
     assert first.getheader("X-Cache-Status") == "MISS"
@@ -55,7 +59,7 @@ def test_a_published_page_or_pdf_is_kept_and_served_by_nginx_alone(front, path, 
     second = front.get(path)
     assert second.getheader("X-Cache-Status") == "HIT"
     assert second.body == first.body
-    assert front.reached_django == [path]
+    assert front.reached_django == [path.partition("?")[0]]
 
 
 def test_a_visitor_with_a_session_always_reaches_django(front):
