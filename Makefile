@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run worker test lint format install install-dev messages bench
+.PHONY: run worker test lint format install install-dev messages bench bench-scale
 
 $(VENV)/installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,3 +45,7 @@ format: install-dev
 
 bench: install-dev messages
 	$(PY) bench/run.py
+
+# 1,000 agencies in PostgreSQL (127.0.0.1:5432) under wrk; BENCH_ARGS="--duration 10" for a quick run.
+bench-scale: install-dev messages
+	$(PY) bench/scale.py $(BENCH_ARGS)

@@ -96,14 +96,15 @@ def run(args: list[str], env: dict) -> str:
     return subprocess.run(args, env=env, cwd=ROOT, check=True, capture_output=True).stdout.decode()
 
 
-def wait_for_port(port: int, timeout: float = 20) -> None:
+def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 20) -> None:
+    """Wait until ``process`` listens on ``port``; fail at once if it has exited."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and process.poll() is None:
         with socket.socket() as sock:
             if sock.connect_ex(("127.0.0.1", port)) == 0:
                 return
-        time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not listen on port {port}")
+        time.sleep(0.1)
+    raise RuntimeError(f"{process.args[0]} did not listen on port {port}")
 
 
 def wrk(url: str, *headers: str) -> float:
@@ -168,7 +169,7 @@ def main() -> None:
             cwd=ROOT,
         )
         try:
-            wait_for_port(PORT)
+            wait_for_port(PORT, server)
             base = f"http://127.0.0.1:{PORT}"
             print("measuring requests/s with wrk …", flush=True)
             # A returning visitor sends back the CSRF cookie its first visit got.

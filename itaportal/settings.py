@@ -187,10 +187,15 @@ if CACHE_URL.startswith(("redis://", "rediss://")):
             "KEY_PREFIX": "itaportal",
         }
     }
+    # Visitors' copies of published pages and PDFs (reports.views.kept_for_visitors): a new or
+    # withdrawn publication deletes them from the shared cache at once, so they may live long.
+    PUBLIC_COPY_SECONDS = 60 * 60
 elif CACHE_URL:
     raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, not {CACHE_URL!r}")
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Another process's copy cannot be deleted from this one: it may be stale this long.
+    PUBLIC_COPY_SECONDS = 10
 
 # Background tasks (django-tasks): PDFs too large to render within a web request are rendered by
 # `manage.py db_worker`, which runs the tasks queued in the database.

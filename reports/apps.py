@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,3 +14,6 @@ class ReportsConfig(AppConfig):
 
         post_save.connect(forget_public_copies, sender=Publication, dispatch_uid="reports-copies")
         post_save.connect(forget_withdrawn, sender=Publication, dispatch_uid="reports-withdrawn")
+        post_delete.connect(
+            forget_public_copies, sender=Publication, dispatch_uid="reports-copies-deleted"
+        )

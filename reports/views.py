@@ -1,3 +1,5 @@
+import hashlib
+import time
 from dataclasses import dataclass
 from functools import wraps
 
@@ -31,16 +33,40 @@ from reports.rendering import (
 )
 from reports.tasks import render_draft_pdf, render_publication_pdf
 
-PUBLIC_COPY_SECONDS = 10
 # How long browsers and the nginx front may reuse a published page or PDF without asking.
 PUBLIC_MAX_AGE = 60
 
 
 AGENCIES_PER_PAGE = 50
 REPORTS_PER_PAGE = 20
+# Bumped by every publication (forget_public_copies): the index copies made before are not used.
+INDEX_GENERATION_KEY = "reports:index:generation"
 
 
 def index(request):
+    """The agencies with published reports, searched and filtered.
+
+    Cookieless visitors get a copy kept for PUBLIC_MAX_AGE seconds (by the nginx front too):
+    rendering a search takes milliseconds of CPU that a busy portal should not spend again for
+    every visitor asking the same thing. A publication starts new copies at once; an agency's
+    new name shows within PUBLIC_MAX_AGE seconds.
+    """
+    if not _cookieless(request):
+        return _index(request)
+    generation = cache.get_or_set(INDEX_GENERATION_KEY, 0, None)
+    query = hashlib.blake2b(request.GET.urlencode().encode(), digest_size=12).hexdigest()
+    key = f"reports:index:{generation}:{get_language()}:{query}"
+    copy = cache.get(key)
+    if copy is None:
+        response = _index(request)
+        response.headers["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
+        copy = (response.content, dict(response.headers))
+        cache.set(key, copy, PUBLIC_MAX_AGE)
+    content, headers = copy
+    return HttpResponse(content, headers=headers)
+
+
+def _index(request):
     listed = Agency.objects.filter(public_publication("reports__publications"))
     provinces = listed.order_by("province").values_list("province", flat=True).distinct()
     form = IndexFilterForm(request.GET, provinces=list(provinces))
@@ -138,9 +164,8 @@ def kept_for_visitors(view):
     """Serve a published page or PDF to cookieless visitors from the cache: no query, no render.
 
     The copy keeps the response's body and headers: nothing in a public page is per visitor. A
-    new publication deletes the
-    copies (reports/apps.py); with a per-process cache another worker may serve the superseded
-    copy for PUBLIC_COPY_SECONDS at most.
+    new or deleted publication deletes the copies (reports/apps.py); with a per-process cache
+    another worker may serve the superseded copy for settings.PUBLIC_COPY_SECONDS at most.
     """
 
     @wraps(view)
@@ -158,7 +183,7 @@ def kept_for_visitors(view):
                 dict(response.headers),
                 parse_http_date(response.headers["Last-Modified"]),
             )
-            cache.set(key, copy, PUBLIC_COPY_SECONDS)
+            cache.set(key, copy, settings.PUBLIC_COPY_SECONDS)
         content, headers, last_modified = copy
         if not_modified := get_conditional_response(
             request, etag=headers["ETag"], last_modified=last_modified
@@ -264,7 +289,9 @@ def _pdf_in_progress(request, version: ReportVersion, path: str, task, *args):
 
 
 def forget_public_copies(sender, instance: Publication, **kwargs):
-    """A new or changed publication replaces the visitors' copies of its page and PDF."""
+    """A new, changed or deleted publication replaces the visitors' copies of its page and PDF,
+    and of the index."""
+    cache.set(INDEX_GENERATION_KEY, time.time_ns(), None)
     report = instance.report
     cache.delete_many(
         [

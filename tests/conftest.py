@@ -16,16 +16,16 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with an empty cache. A rolled-back test leaves its ids to the next one
-    (SQLite reuses them), and whatever was kept under them would answer for the new rows."""
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Files a test stores (cached PDFs) go to a directory of its own, never to var/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Kept pages and index copies are keyed by ids, which SQLite hands out again after a
+    rollback, and by a generation that bulk-created rows do not bump."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -112,6 +112,23 @@ def test_production_settings_pass_the_deploy_check():
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.parametrize(("cache_url", "seconds"), [("redis://127.0.0.1:6379/15", 3600), ("", 10)])
+def test_visitors_copies_live_long_only_in_a_shared_cache(cache_url, seconds):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from django.conf import settings; print(settings.PUBLIC_COPY_SECONDS)",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "itaportal.settings", "CACHE_URL": cache_url},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert int(result.stdout) == seconds
+
+
 @pytest.mark.parametrize(
     ("env", "message"),
     [

@@ -2,19 +2,15 @@
 not grow with the data."""
 
 import pytest
-from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from measures.document import report_document
 from measures.models import Agency, Change, Measure, Publication, Report
 from measures.search import search_text, search_words
 from measures.services import report_publish
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """Kept pages are keyed by publication id, which SQLite hands out again after a rollback."""
-    cache.clear()
 
 
 def published_agencies(count: int, *, province="ขอนแก่น", kind=Agency.Kind.SAO, prefix="บ้าน"):
@@ -115,6 +111,27 @@ def test_search_syntax_characters_are_taken_as_text(client, demo_report):
         assert client.get("/", {"q": query}).status_code == 200
 
 
+def test_visitors_get_a_kept_index_until_the_next_publication(
+    client, demo_report, django_assert_num_queries
+):
+    first = client.get("/?q=พะไล")
+    assert first["Cache-Control"] == "public, max-age=60"
+    with django_assert_num_queries(0):
+        assert Client().get("/?q=พะไล").content == first.content
+    report_publish(report=demo_report, acknowledge_warnings=True)
+    with CaptureQueriesContext(connection) as queries:
+        assert Client().get("/?q=พะไล").status_code == 200
+    assert queries
+
+
+def test_a_signed_in_visitor_gets_the_index_rendered_for_them(client, demo_report, coordinator):
+    client.get("/")
+    client.force_login(coordinator)
+    response = client.get("/")
+    assert "public" not in response.get("Cache-Control", "")
+    assert "สมศรี ประสานงาน" in response.content.decode()
+
+
 def test_the_index_is_shown_in_pages(client, db):
     published_agencies(120)
     first = listed(client)
@@ -125,6 +142,22 @@ def test_the_index_is_shown_in_pages(client, db):
     assert "หน้า ๓ จาก ๓" in third
     filtered = listed(client, "?province=ขอนแก่น&page=2")
     assert "province=%E0%B8%82" in filtered  # the filter is kept in the page links
+
+
+def test_the_search_is_served_by_a_gin_index_on_postgresql_only(db):
+    published_agencies(3)
+    agencies = Agency.objects.search("บ้าน")
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, Agency._meta.db_table)
+        if connection.vendor == "postgresql":
+            assert indexes["agency_search_gin"]["type"] == "gin"
+            # Three rows are read faster without any index: ask whether the index can serve.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            assert "agency_search_gin" in agencies.explain()
+        else:
+            assert "agency_search_gin" not in indexes
+            assert " LIKE " in str(agencies.query)
+    assert agencies.count() == 3
 
 
 @pytest.mark.parametrize("count", [10, 1000])

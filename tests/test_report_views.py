@@ -369,6 +369,13 @@ def test_later_visitors_get_the_kept_page_and_pdf_without_a_query(
     assert pdf["Content-Disposition"] == first_pdf["Content-Disposition"]
 
 
+def test_a_deleted_publication_takes_the_kept_copies_with_it(client, demo_report):
+    assert client.get(PAGE).status_code == 200
+    demo_report.publications.all().delete()
+    assert Client().get(PAGE).status_code == 404
+    assert Client().get(PDF).status_code == 404
+
+
 def test_the_published_page_is_the_same_for_every_visitor_and_cacheable(demo_report):
     first, second = Client().get(PAGE), Client().get(PAGE)
     assert first.content == second.content
