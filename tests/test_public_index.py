@@ -214,3 +214,22 @@ def test_the_public_report_takes_the_same_queries_for_10_or_1000_measures(
     with django_assert_max_num_queries(2):
         content = client.get("/mueang-phalai/2568/").content.decode()
     assert f"มาตรการที่ {count + 6}" in content
+
+
+def test_the_province_filter_is_kept_until_a_publication(
+    demo_report, agency, django_assert_num_queries
+):
+    from reports.views import _listed_provinces
+
+    with django_assert_num_queries(1):
+        provinces = _listed_provinces()
+    with django_assert_num_queries(0):
+        assert _listed_provinces() == provinces
+    assert agency.province not in provinces
+
+    report = Report.objects.create(agency=agency, fiscal_year=2568)
+    Publication.objects.create(
+        report=report, version=1, published_at=timezone.now(), document=report_document(report)
+    )
+
+    assert agency.province in _listed_provinces()
