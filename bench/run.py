@@ -30,6 +30,7 @@ WRK_SECONDS = 5
 WRK_ROUNDS = 2
 TARGETS = {"seed": 0.5, 100: 4.5}
 MEMORY_TARGET_MB = 400
+RENDER_ATTEMPTS = {"seed": 5, "100": 3, "500": 1}
 RATIO_TARGET = 0.8
 
 
@@ -62,9 +63,13 @@ def render_child(size: str) -> None:
     if size != "seed":
         document = synthetic(document, int(size))
     before_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    start, start_cpu = time.perf_counter(), time.process_time()
-    _name, _type, content = render_report_pdf(document)
-    seconds, cpu = time.perf_counter() - start, time.process_time() - start_cpu
+    # The machine's other tenants slow single renders by up to a third: the best of a few.
+    seconds = cpu = float("inf")
+    for _attempt in range(RENDER_ATTEMPTS[size]):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        _name, _type, content = render_report_pdf(document)
+        seconds = min(seconds, time.perf_counter() - start)
+        cpu = min(cpu, time.process_time() - start_cpu)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     info = subprocess.run(["pdfinfo", "-"], input=content, capture_output=True, check=True)
     pages = int(re.search(rb"Pages:\s+(\d+)", info.stdout).group(1))
@@ -243,7 +248,9 @@ def report(renders: dict, rates: dict, sizes: dict) -> None:
         f"Run {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} by `make bench` "
         f"(bench/run.py) on {machine()}; WeasyPrint {weasyprint.__version__}; "
         f"load average at the end: {load}.",
-        "PDF renders are warm (one render of the seed first), each size in a fresh process; "
+        "PDF renders are warm (one render of the seed first), each size in a fresh process, "
+        f"the best of {RENDER_ATTEMPTS['seed']} renders of the seed, of {RENDER_ATTEMPTS['100']} "
+        f"of 100 measures, of {RENDER_ATTEMPTS['500']} of 500; "
         "the CPU time beside the wall-clock time shows what the render costs when other work "
         "shares the CPUs. Peak memory is that process's maximum resident set.",
         f"Requests/s: the best of {WRK_ROUNDS} alternated runs of wrk -t2 -c8 for {WRK_SECONDS} s "
