@@ -101,7 +101,7 @@ class Agency(models.Model):
         ordering = ["province", "name"]
         verbose_name = _("agency")
         verbose_name_plural = _("agencies")
-        # Created on PostgreSQL only (migration 0008): SQLite's search reads the column itself.
+        # Created on PostgreSQL only (migration 0010): SQLite's search reads the column itself.
         indexes = [GinIndex(SEARCH_VECTOR, name="agency_search_gin")]
 
     def __str__(self):
