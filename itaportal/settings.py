@@ -245,8 +245,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # django-axes announces its configuration at every start; lockouts are warnings and stay.
-    # WeasyPrint logs every step of every PDF render at INFO.
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint.progress": {"level": "WARNING"}},
+    # WeasyPrint logs every step of every PDF render at INFO, pikepdf its first use.
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+        "pikepdf": {"level": "WARNING"},
+    },
 }
 
 LOGIN_URL = "login"

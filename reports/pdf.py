@@ -22,7 +22,8 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from measures import thai
-from reports.pdf_text import ARCHIVAL, PUBLIC, report_data_attachment, write_pdf
+from reports import pdf_parts
+from reports.pdf_text import ARCHIVAL, PUBLIC, lay_out, report_data_attachment, write, write_pdf
 
 MIMETYPE = "application/pdf"
 STYLESHEET = "css/report-print.css"
@@ -37,6 +38,13 @@ TABLE_FONT_PT = 13
 CELL_EXTRA_PT = 2 * 4 + 0.75 + 2  # padding, border and room for rounding
 # How the four columns of running text share the width the other two leave.
 TEXT_SHARES = {"title": 15, "methods": 21, "results": 21, "outcomes": 19}
+# A longer report is laid out this many measures at a time and the parts joined
+# (reports/pdf_parts.py): a render's memory then grows with a part, not with the report.
+PART_MEASURES = 100
+# The parts are laid out without the footer, which needs the page count; the footers are laid
+# out on their own, on as many empty pages.
+WITHOUT_FOOTER = "@page { @bottom-center { content: none } }"
+FOOTER_PAGES = '<html lang="th"><style>div + div {{ break-before: page }}</style>{}</html>'
 
 
 @cache
@@ -84,10 +92,19 @@ def report_pdf_filename(document: dict, *, draft: bool = False, archival: bool =
     return "-".join(part.replace(" ", "") for part in parts) + ".pdf"
 
 
-def report_pdf_html(document: dict, *, draft: bool) -> str:
-    """The PDF's HTML, in Thai; it goes with :func:`report_stylesheet`."""
+def report_pdf_html(document: dict, *, draft: bool, widths=None, part=(True, True)) -> str:
+    """The PDF's HTML, in Thai; it goes with :func:`report_stylesheet`. For a part of a long
+    report, ``widths`` are the whole report's and ``part`` says whether the part is the first
+    (with the heading) and the last (with the scores and the sign-off)."""
+    first, last = part
     with translation.override("th"):
-        context = {"document": document, "draft": draft, "widths": column_widths(document)}
+        context = {
+            "document": document,
+            "draft": draft,
+            "widths": widths or column_widths(document),
+            "omit_head": not first,
+            "omit_tail": not last,
+        }
         return render_to_string("reports/report_pdf.html", context)
 
 
@@ -130,9 +147,10 @@ pydyf.zlib = _DefaultLevelZlib
 @contextmanager
 def _no_cycle_collection():
     """Python's cycle collector paused during a render: a render makes millions of objects,
-    all freed by reference counting, and the collector's rounds over them took a tenth of a
-    100-measure render and a quarter of a 500-measure one, freeing nothing. Concurrent renders
-    leave it running once the one that paused it is done."""
+    and the collector's rounds over them while they are all in use took a tenth of a
+    100-measure render and a quarter of a 500-measure one, freeing nothing. The layout they
+    make up is freed as cycles once the render is over (a render in parts collects after each
+    part). Concurrent renders leave the collector running once the one that paused it is done."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -145,6 +163,8 @@ def _no_cycle_collection():
 def _write(document: dict, *, draft: bool, variant: str, attachments=()) -> bytes:
     fonts = FontConfiguration()
     with _no_cycle_collection():
+        if len(document["measures"]) > PART_MEASURES:
+            return _write_in_parts(document, draft, variant, attachments, fonts)
         return write_pdf(
             HTML(string=report_pdf_html(document, draft=draft)),
             variant=variant,
@@ -152,6 +172,59 @@ def _write(document: dict, *, draft: bool, variant: str, attachments=()) -> byte
             stylesheets=[report_stylesheet(fonts)],
             font_config=fonts,
         )
+
+
+def _write_in_parts(document: dict, draft: bool, variant: str, attachments, fonts) -> bytes:
+    """The report laid out :data:`PART_MEASURES` measures at a time, then joined. A part with
+    no clean end (no page of it begins with a new measure) is laid out again with twice as
+    many measures: then it has one, or it runs to the report's end."""
+    widths = column_widths(document)
+    measures = document["measures"]
+    parts, page_count, start, size = [], 0, 0, PART_MEASURES
+    while start < len(measures):
+        last = len(measures) - start <= size
+        html = report_pdf_html(
+            {**document, "measures": measures[start : start + size]},
+            draft=draft,
+            widths=widths,
+            part=(start == 0, last),
+        )
+        part = _write_part(
+            html, variant, attachments=() if parts else attachments, fonts=fonts, last=last
+        )
+        # The part's layout is made of reference cycles and the collector is paused.
+        gc.collect()
+        if part is None:
+            size *= 2
+            continue
+        pdf, pages, written = part
+        parts.append(pdf)
+        page_count += pages
+        start, size = start + (written or size), PART_MEASURES
+    footers = write_pdf(
+        HTML(string=FOOTER_PAGES.format("<div></div>" * page_count)),
+        variant=None,
+        stylesheets=[report_stylesheet(fonts)],
+        font_config=fonts,
+    )
+    return pdf_parts.join(parts, footers)
+
+
+def _write_part(html: str, variant: str, *, attachments, fonts, last: bool):
+    """``(pdf, pages, measures)``: one part written up to its clean end (all of it if it is the
+    last part, measures then None), and how many pages and measures that is; None if a part
+    before the last has no clean end. Its layout is freed on return, before the next part's."""
+    stylesheets = [report_stylesheet(fonts), CSS(string=WITHOUT_FOOTER)]
+    laid_out = lay_out(
+        HTML(string=html), variant=variant, stylesheets=stylesheets, font_config=fonts
+    )
+    pages, measures = laid_out.pages, None
+    if not last:
+        if (end := pdf_parts.clean_end(pages)) is None:
+            return None
+        pages, measures = pages[: end[0]], end[1]
+    pdf = write(laid_out.copy(pages), variant=variant, attachments=attachments)
+    return pdf, len(pages), measures
 
 
 def render_report_pdf(document: dict, *, draft: bool = False) -> tuple[str, str, bytes]:

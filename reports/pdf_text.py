@@ -345,6 +345,50 @@ def _batches(entries: list[bytes], begin: bytes, end: bytes) -> list[bytes]:
     return lines
 
 
+def _options(variant: str | None, **options) -> dict:
+    if variant not in VARIANTS:
+        raise ValueError(f"unsupported PDF variant {variant!r}")
+    return {"pdf_variant": variant, "pdf_tags": variant is not None, **options}
+
+
+def lay_out(
+    html: weasyprint.HTML,
+    *,
+    variant: str | None = PUBLIC,
+    stylesheets: Iterable[weasyprint.CSS] = (),
+    font_config=None,
+) -> weasyprint.Document:
+    """``html`` laid out in pages for :func:`write` (in the same ``variant``).
+
+    The tagged variants need the document's title and language (``<title>``, ``<html
+    lang="th">``): a screen reader announces the one and picks its voice by the other, so a
+    document without them is refused rather than written incomplete.
+    """
+    options = _options(variant, stylesheets=list(stylesheets))
+    document = html.render(font_config=font_config, **options)
+    if variant and not (document.metadata.title and document.metadata.lang):
+        raise ValueError("a tagged PDF needs the document's <title> and <html lang>")
+    return document
+
+
+def write(
+    document: weasyprint.Document,
+    *,
+    variant: str | None = PUBLIC,
+    attachments: Iterable[weasyprint.Attachment] = (),
+) -> bytes:
+    """A laid-out document (or some of its pages: ``Document.copy``) as PDF bytes with an exact
+    text layer: tagged PDF/UA-1 (:data:`PUBLIC`), tagged PDF/A-3a (:data:`ARCHIVAL`) or, with
+    ``variant=None``, a plain untagged PDF."""
+    layer = _TextLayer()
+    token = _layer.set(layer)
+    try:
+        options = _options(variant, attachments=list(attachments))
+        return document.write_pdf(finisher=layer.finish, **options)
+    finally:
+        _layer.reset(token)
+
+
 def write_pdf(
     html: weasyprint.HTML,
     *,
@@ -353,30 +397,9 @@ def write_pdf(
     stylesheets: Iterable[weasyprint.CSS] = (),
     font_config=None,
 ) -> bytes:
-    """``html`` as PDF bytes with an exact text layer: tagged PDF/UA-1 (:data:`PUBLIC`), tagged
-    PDF/A-3a (:data:`ARCHIVAL`) or, with ``variant=None``, a plain untagged PDF.
-
-    The tagged variants need the document's title and language (``<title>``, ``<html
-    lang="th">``): a screen reader announces the one and picks its voice by the other, so a
-    document without them is refused rather than written incomplete.
-    """
-    if variant not in VARIANTS:
-        raise ValueError(f"unsupported PDF variant {variant!r}")
-    options = {
-        "pdf_variant": variant,
-        "pdf_tags": variant is not None,
-        "attachments": list(attachments),
-        "stylesheets": list(stylesheets),
-    }
-    layer = _TextLayer()
-    token = _layer.set(layer)
-    try:
-        document = html.render(font_config=font_config, **options)
-        if variant and not (document.metadata.title and document.metadata.lang):
-            raise ValueError("a tagged PDF needs the document's <title> and <html lang>")
-        return document.write_pdf(finisher=layer.finish, **options)
-    finally:
-        _layer.reset(token)
+    """``html`` laid out and written: :func:`lay_out`, then :func:`write`."""
+    document = lay_out(html, variant=variant, stylesheets=stylesheets, font_config=font_config)
+    return write(document, variant=variant, attachments=attachments)
 
 
 def report_data_attachment(document: dict) -> weasyprint.Attachment:
