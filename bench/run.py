@@ -56,7 +56,7 @@ def render_child(size: str) -> None:
     """In a fresh process: one warm-up render of the seed, then the timed render; JSON out."""
     django_setup()
     from measures.models import Report
-    from reports.pdf import render_report_pdf
+    from reports.pdf import PART_MEASURES, render_report_pdf
 
     document = Report.objects.get(agency__slug="mueang-phalai").latest_publication().document
     render_report_pdf(document)
@@ -82,6 +82,7 @@ def render_child(size: str) -> None:
                 "peak_mb": peak_mb,
                 "bytes": len(content),
                 "pages": pages,
+                "part_measures": PART_MEASURES,
             }
         )
     )
@@ -244,6 +245,7 @@ def report(renders: dict, rates: dict, sizes: dict) -> None:
     table = ["| " + " | ".join(rows[0]) + " |", "|---|---|---|---|"]
     table += ["| " + " | ".join(row) + " |" for row in rows[1:]]
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    part = renders["500"]["part_measures"]
     notes = [
         f"Run {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} by `make bench` "
         f"(bench/run.py) on {machine()}; WeasyPrint {weasyprint.__version__}; "
@@ -252,7 +254,9 @@ def report(renders: dict, rates: dict, sizes: dict) -> None:
         f"the best of {RENDER_ATTEMPTS['seed']} renders of the seed, of {RENDER_ATTEMPTS['100']} "
         f"of 100 measures, of {RENDER_ATTEMPTS['500']} of 500; "
         "the CPU time beside the wall-clock time shows what the render costs when other work "
-        "shares the CPUs. Peak memory is that process's maximum resident set.",
+        "shares the CPUs. Peak memory is that process's maximum resident set. A report of "
+        f"more than {part} measures is laid out {part} measures at a time and the parts joined "
+        "(reports/pdf_parts.py).",
         f"Requests/s: the best of {WRK_ROUNDS} alternated runs of wrk -t2 -c8 for {WRK_SECONDS} s "
         "on loopback against gunicorn with 2 sync workers, SQLite, DEBUG off. The bare views "
         "return the same bytes from memory through the same middleware. wrk sends no cookie, so "
