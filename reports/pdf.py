@@ -160,11 +160,11 @@ def _no_cycle_collection():
             gc.enable()
 
 
-def _write(document: dict, *, draft: bool, variant: str, attachments=()) -> bytes:
+def _write(document: dict, *, draft: bool, variant: str, attachments=(), progress=None) -> bytes:
     fonts = FontConfiguration()
     with _no_cycle_collection():
         if len(document["measures"]) > PART_MEASURES:
-            return _write_in_parts(document, draft, variant, attachments, fonts)
+            return _write_in_parts(document, draft, variant, attachments, fonts, progress)
         return write_pdf(
             HTML(string=report_pdf_html(document, draft=draft)),
             variant=variant,
@@ -174,10 +174,11 @@ def _write(document: dict, *, draft: bool, variant: str, attachments=()) -> byte
         )
 
 
-def _write_in_parts(document: dict, draft: bool, variant: str, attachments, fonts) -> bytes:
+def _write_in_parts(document: dict, draft, variant, attachments, fonts, progress) -> bytes:
     """The report laid out :data:`PART_MEASURES` measures at a time, then joined. A part with
     no clean end (no page of it begins with a new measure) is laid out again with twice as
-    many measures: then it has one, or it runs to the report's end."""
+    many measures: then it has one, or it runs to the report's end. ``progress``, if given,
+    is called with the number of measures written so far and the report's, after each part."""
     widths = column_widths(document)
     measures = document["measures"]
     parts, page_count, start, size = [], 0, 0, PART_MEASURES
@@ -201,6 +202,8 @@ def _write_in_parts(document: dict, draft: bool, variant: str, attachments, font
         parts.append(pdf)
         page_count += pages
         start, size = start + (written or size), PART_MEASURES
+        if progress:
+            progress(min(start, len(measures)), len(measures))
     footers = write_pdf(
         HTML(string=FOOTER_PAGES.format("<div></div>" * page_count)),
         variant=None,
@@ -227,17 +230,20 @@ def _write_part(html: str, variant: str, *, attachments, fonts, last: bool):
     return pdf, len(pages), measures
 
 
-def render_report_pdf(document: dict, *, draft: bool = False) -> tuple[str, str, bytes]:
-    """Render the report in Thai on A4 landscape, tagged PDF/UA-1; a draft carries a watermark
-    on every page."""
-    pdf = _write(document, draft=draft, variant=PUBLIC)
+def render_report_pdf(document: dict, *, draft: bool = False, progress=None):
+    """``(filename, mimetype, pdf)``: the report in Thai on A4 landscape, tagged PDF/UA-1; a
+    draft carries a watermark on every page. A long report's render calls ``progress(written,
+    measures)`` after each part (:func:`_write_in_parts`)."""
+    pdf = _write(document, draft=draft, variant=PUBLIC, progress=progress)
     return report_pdf_filename(document, draft=draft), MIMETYPE, pdf
 
 
-def render_archival_pdf(document: dict, data: dict) -> tuple[str, str, bytes]:
+def render_archival_pdf(document: dict, data: dict, *, progress=None):
     """The published report as PDF/A-3a, with ``data`` (its open-data JSON) as an associated
     file, so that the archived PDF carries the data it was printed from."""
     with translation.override("th"):
         attachment = report_data_attachment(data)
-    pdf = _write(document, draft=False, variant=ARCHIVAL, attachments=[attachment])
+    pdf = _write(
+        document, draft=False, variant=ARCHIVAL, attachments=[attachment], progress=progress
+    )
     return report_pdf_filename(document, archival=True), MIMETYPE, pdf

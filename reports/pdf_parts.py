@@ -95,10 +95,10 @@ def _retag_fonts(resources: pikepdf.Dictionary, seen: set, salt: str) -> None:
     (9.6.4) wants different subsets of a font in one file to have different tags, lest a
     reader take one for another."""
     for font in resources.get("/Font", pikepdf.Dictionary()).values():
-        if font.objgen in seen:
+        old = str(font.BaseFont)[1:]
+        if font.objgen in seen or old[6:7] != "+":
             continue
         seen.add(font.objgen)
-        old = str(font.BaseFont)[1:]
         digest = hashlib.blake2b(f"{salt}{old}".encode(), digest_size=6).digest()
         name = pikepdf.Name("/" + "".join(chr(65 + byte % 26) for byte in digest) + old[6:])
         font.BaseFont = name

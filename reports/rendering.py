@@ -84,6 +84,42 @@ def draft_pdf_path(report: Report, document: dict) -> str:
     return f"{DRAFT_PDF_DIR}/report-{report.pk}-{digest.hexdigest()}.pdf"
 
 
+def _progress_path(path: str) -> str:
+    return f"{path}.progress"
+
+
+def _recording_progress(path: str):
+    """A render's ``progress`` callback that keeps its figures beside the PDF's ``path``, in
+    the storage the worker and the web servers share (the cache may not be shared)."""
+
+    def record(written: int, measures: int) -> None:
+        default_storage.delete(_progress_path(path))
+        default_storage.save(_progress_path(path), ContentFile(f"{written} {measures}"))
+
+    return record
+
+
+def pdf_progress(path: str) -> tuple[int, int] | None:
+    """How many of its measures the render of the PDF kept at ``path`` has written, and of how
+    many; None before the first part of a long report is written, and after the last."""
+    try:
+        with default_storage.open(_progress_path(path)) as stored:
+            written, measures = stored.read().split()
+    except (FileNotFoundError, ValueError):
+        return None
+    return int(written), int(measures)
+
+
+def _render_to(path: str, render, *args, **kwargs) -> tuple[str, str, bytes]:
+    """``render(*args, **kwargs)`` kept at ``path``, its progress recorded on the way."""
+    try:
+        rendered = render(*args, progress=_recording_progress(path), **kwargs)
+    finally:
+        default_storage.delete(_progress_path(path))
+    default_storage.save(path, ContentFile(rendered[2]))
+    return rendered
+
+
 def kept_draft_pdf(report: Report, document: dict) -> tuple[str, str, bytes] | None:
     filename = report_pdf_filename(document, draft=True)
     return _kept(draft_pdf_path(report, document), filename)
@@ -94,12 +130,11 @@ def keep_draft_pdf(report: Report, document: dict) -> None:
     path = draft_pdf_path(report, document)
     if default_storage.exists(path):
         return
-    _filename, _mimetype, content = render_report_pdf(document, draft=True)
     if default_storage.exists(DRAFT_PDF_DIR):
         for name in default_storage.listdir(DRAFT_PDF_DIR)[1]:
-            if name.startswith(f"report-{report.pk}-"):
+            if name.startswith(f"report-{report.pk}-") and not name.endswith(".progress"):
                 default_storage.delete(f"{DRAFT_PDF_DIR}/{name}")
-    default_storage.save(path, ContentFile(content))
+    _render_to(path, render_report_pdf, document, draft=True)
 
 
 def renders_in_background(document: dict) -> bool:
@@ -112,11 +147,8 @@ def published_pdf(publication: Publication, *, archival: bool = False) -> tuple[
     rendered the first time and read from storage ever after."""
     if kept := kept_pdf(publication, archival=archival):
         return kept
+    path = published_pdf_path(publication, archival=archival)
     if archival:
-        rendered = render_archival_pdf(publication.document, open_data_document(publication))
-    else:
-        rendered = render_report_pdf(publication.document)
-    default_storage.save(
-        published_pdf_path(publication, archival=archival), ContentFile(rendered[2])
-    )
-    return rendered
+        data = open_data_document(publication)
+        return _render_to(path, render_archival_pdf, publication.document, data)
+    return _render_to(path, render_report_pdf, publication.document)

@@ -25,6 +25,7 @@ from reports.rendering import (
     draft_pdf_path,
     kept_draft_pdf,
     kept_pdf,
+    pdf_progress,
     published_fragment,
     published_pdf,
     published_pdf_path,
@@ -292,7 +293,12 @@ def _pdf_in_progress(request, version: ReportVersion, path: str, task, *args):
     failed = result.status == TaskResultStatus.FAILED
     if failed:
         cache.delete(key)  # the next visit tries again
-    context = {"document": version.document, "result": result, "failed": failed}
+    context = {
+        "document": version.document,
+        "result": result,
+        "failed": failed,
+        "progress": pdf_progress(path) if result.status == TaskResultStatus.RUNNING else None,
+    }
     response = render(request, "reports/pdf_progress.html", context, status=202)
     add_never_cache_headers(response)
     return response

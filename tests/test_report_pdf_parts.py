@@ -127,8 +127,8 @@ def test_the_joined_structure_tree_is_whole(document, whole):
     assert len(set(joined["ids"])) == len(joined["ids"])
     assert set(joined["headers"]) <= set(joined["ids"])
     for found in (joined, single):
-        found["unnamed"] = len(set(found["ids"]) - set(found["headers"]))
-    assert (len(joined["headers"]), joined["unnamed"]) == (len(single["headers"]), single["unnamed"])
+        found["named"] = (len(found["headers"]), len(set(found["ids"]) - set(found["headers"])))
+    assert joined["named"] == single["named"]
 
 
 def test_each_parts_font_subset_has_its_own_tag(document):
@@ -163,3 +163,14 @@ def test_the_archival_pdf_in_parts_keeps_its_data_and_conformance(demo_report, d
     (tmp_path / "archival.pdf").write_bytes(pdf)
     check = subprocess.run(["qpdf", "--check", tmp_path / "archival.pdf"], capture_output=True)
     assert check.returncode == 0, check.stdout
+
+
+def test_a_render_in_parts_tells_its_progress_after_each_part(document):
+    calls = []
+    _pdf, parts, _retried = in_parts(
+        render_report_pdf, document, progress=lambda *call: calls.append(call), part_measures=6
+    )
+    assert len(calls) == len(parts)
+    written = [done for done, _total in calls]
+    assert written == sorted(set(written))
+    assert calls[-1] == (MEASURES, MEASURES)

@@ -19,7 +19,9 @@ from django.utils import translation
 from measures.document import report_document
 from measures.models import Agency, Measure, Membership, Report
 from measures.services import report_publish
-from reports import rendering
+from measures.thai import thai_digits
+from reports import pdf as report_pdf
+from reports import pdf_parts, rendering
 
 PAGE = "/mueang-phalai/2568/"
 PDF = "/mueang-phalai/2568/report.pdf"
@@ -440,6 +442,34 @@ def test_a_large_pdf_is_rendered_by_a_background_task_while_the_visitor_waits(
     assert ready.status_code == 200
     assert ready.content.startswith(b"%PDF-")
     assert DBTaskResult.objects.count() == 1
+
+
+# The worker closes its database connection after a task: no test transaction may wrap it.
+@pytest.mark.django_db(transaction=True)
+def test_the_waiting_page_shows_how_far_the_background_render_has_got(
+    client, demo_report, monkeypatch
+):
+    """Looked at from inside the worker's render, after its first part."""
+    monkeypatch.setattr(rendering, "INLINE_PDF_MAX_MEASURES", 5)
+    monkeypatch.setattr(report_pdf, "PART_MEASURES", 2)
+    real_join, seen = pdf_parts.join, []
+
+    def join(parts, footers):
+        seen.append(client.get(PDF).content.decode())
+        return real_join(parts, footers)
+
+    monkeypatch.setattr(pdf_parts, "join", join)
+    before = client.get(PDF).content.decode()
+    assert "<progress" not in before  # not started
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    [during] = seen
+    written = re.search(r'<progress id="pdf-progress" value="(\d+)" max="6">', during)
+    assert written and 0 < int(written.group(1)) <= 6
+    assert f"จัดหน้าแล้ว {thai_digits(int(written.group(1)))} จาก ๖ มาตรการ" in during
+    assert "กำลังจัดหน้า" in during
+    assert client.get(PDF).status_code == 200
+    path = rendering.published_pdf_path(demo_report.latest_publication())
+    assert rendering.pdf_progress(path) is None
 
 
 # The worker closes its database connection after a task: no test transaction may wrap it.
