@@ -201,9 +201,10 @@ def _write_in_parts(document: dict, draft, variant, attachments, fonts, progress
         pdf, pages, written = part
         parts.append(pdf)
         page_count += pages
-        start, size = start + (written or size), PART_MEASURES
+        # Only the last part is written whole (written is then None).
+        start, size = start + written if written else len(measures), PART_MEASURES
         if progress:
-            progress(min(start, len(measures)), len(measures))
+            progress(start, len(measures))
     footers = write_pdf(
         HTML(string=FOOTER_PAGES.format("<div></div>" * page_count)),
         variant=None,

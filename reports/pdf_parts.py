@@ -66,10 +66,6 @@ def _copy(joined: pikepdf.Pdf, value):
     return value
 
 
-def _pairs(array: pikepdf.Array):
-    return zip(array[::2], array[1::2], strict=True)
-
-
 def _unique_header_ids(element: pikepdf.Dictionary, prefix: str) -> None:
     """Prefix the /ID of the header cells in ``element``'s tables, and the /Headers of their
     data cells: WeasyPrint numbers them after PDF objects, which every part numbers from 1."""
@@ -121,7 +117,8 @@ def _append_part(joined: pikepdf.Pdf, part: pikepdf.Pdf, prefix: str) -> None:
             if "/StructParent" in annotation:
                 annotation.StructParent = int(annotation.StructParent) + offset
     # The copies refer to the pages appended above: pikepdf copies each foreign object once.
-    for key, value in _pairs(part.Root.StructTreeRoot.ParentTree.Nums):
+    nums = part.Root.StructTreeRoot.ParentTree.Nums
+    for key, value in zip(nums[::2], nums[1::2], strict=True):
         parent_tree.extend([int(key) + offset, _copy(joined, value)])
     document = joined.Root.StructTreeRoot.K[0]
     for element in part.Root.StructTreeRoot.K[0].K:

@@ -449,7 +449,8 @@ def test_a_large_pdf_is_rendered_by_a_background_task_while_the_visitor_waits(
 def test_the_waiting_page_shows_how_far_the_background_render_has_got(
     client, demo_report, monkeypatch
 ):
-    """Looked at from inside the worker's render, after its first part."""
+    """Looked at from inside the worker's render, once its parts are written and before the
+    join."""
     monkeypatch.setattr(rendering, "INLINE_PDF_MAX_MEASURES", 5)
     monkeypatch.setattr(report_pdf, "PART_MEASURES", 2)
     real_join, seen = pdf_parts.join, []
