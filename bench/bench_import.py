@@ -33,10 +33,10 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from measures.document import report_document  # noqa: E402
+from measures.imports.resources import measures_file  # noqa: E402
+from measures.imports.services import report_import_rows  # noqa: E402
 from measures.management.commands.load_demo import load_demo  # noqa: E402
 from measures.models import Report  # noqa: E402
-from measures.resources import measures_file  # noqa: E402
-from measures.services import report_import_rows  # noqa: E402
 
 
 def timed(label: str, function):

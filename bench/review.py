@@ -31,8 +31,8 @@ from django.utils import translation  # noqa: E402
 from pythainlp.corpus import thai_words  # noqa: E402
 
 from measures import thai  # noqa: E402
+from measures.imports.report_text import parse_report_text  # noqa: E402
 from measures.management.commands.load_demo import DEMO_AGENCY, DEMO_DIVISIONS  # noqa: E402
-from measures.report_text import parse_report_text  # noqa: E402
 from measures.review import review_document  # noqa: E402
 from measures.review.language import THAI_WORD, tokens, warm_up  # noqa: E402
 

@@ -125,7 +125,7 @@ def generate() -> dict[str, float]:
         Report,
         Result,
     )
-    from measures.services import report_publish
+    from measures.workflow import report_publish
 
     generated = Agency.objects.filter(slug__startswith="bench-")
     if Publication.objects.filter(report__agency__in=generated).count() == AGENCIES * len(YEARS):

@@ -10,6 +10,9 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.forms import ConfirmImportForm, ImportForm
 
 from measures import thai
+from measures.imports.resources import MeasureResource
+from measures.imports.services import report_carry_forward
+from measures.imports.spreadsheet import FORMATS, SpreadsheetError, UploadStorage, too_big_message
 from measures.models import (
     AcceptedWord,
     Agency,
@@ -27,9 +30,6 @@ from measures.models import (
     ReviewAcknowledgement,
     SignInEvent,
 )
-from measures.resources import MeasureResource
-from measures.services import report_carry_forward
-from measures.spreadsheet import FORMATS, SpreadsheetError, UploadStorage, too_big_message
 from reports.archive import latest_publications, write_pdfs_zip
 
 

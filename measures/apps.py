@@ -7,6 +7,6 @@ class MeasuresConfig(AppConfig):
     verbose_name = _("Measures and reports")
 
     def ready(self):
-        from measures import signin_log
+        from measures.accounts import signin_log
 
         signin_log.connect()

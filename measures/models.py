@@ -120,6 +120,9 @@ class Agency(models.Model):
         titles = published_titles(publications.values_list("report", "document")) if self.pk else []
         return search_text(self.name, self.short_name, *titles)
 
+    def division_names(self) -> list[str]:
+        return list(self.divisions.values_list("name", flat=True))
+
 
 class Division(models.Model):
     """A division (ส่วนราชการ) of one agency: สำนักปลัด, กองคลัง, …"""
@@ -285,6 +288,27 @@ class Report(models.Model):
 
     def is_previewable_by(self, user) -> bool:
         return Report.objects.previewable_by(user).filter(pk=self.pk).exists()
+
+    def reopen(self) -> None:
+        """An edit after submission, approval or publication starts a new draft revision.
+
+        The approval was given to what the approver saw, so it goes too; the public keeps the
+        last publication until the next one.
+        """
+        if self.status == Report.Status.DRAFT:
+            return
+        self.status = Report.Status.DRAFT
+        self.approved_by, self.approver_name, self.approver_position = None, "", ""
+        self.approved_on = None
+        self.save(
+            update_fields=[
+                "status",
+                "approved_by",
+                "approver_name",
+                "approver_position",
+                "approved_on",
+            ]
+        )
 
     def default_introduction(self):
         return (

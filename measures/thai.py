@@ -11,6 +11,9 @@ from pythainlp.util import arabic_digit_to_thai_digit, thai_digit_to_arabic_digi
 
 BE_OFFSET = 543
 
+# A zero-width space is how Thai text marks a word break that shows no gap: it splits words too.
+SPACES = re.compile(r"[\s\u200b]")
+
 MONTH_ABBRS = (
     "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
     "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",

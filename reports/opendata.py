@@ -10,9 +10,9 @@ from pathlib import Path
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 
+from measures.imports.resources import measures_file
+from measures.imports.spreadsheet import FORMATS
 from measures.models import Publication, Report
-from measures.resources import measures_file
-from measures.spreadsheet import FORMATS
 
 SCHEMA = Path(__file__).resolve().parent / "schema" / "report-v1.json"
 

@@ -4,7 +4,7 @@ from html import escape
 
 from django.contrib.staticfiles import finders
 
-from measures.report_text import HEADERS
+from measures.imports.report_text import HEADERS
 from measures.thai import format_period, thai_digits
 
 CONSONANTS = [chr(code) for code in range(0x0E01, 0x0E2F) if chr(code) not in "ฤฦ"]

@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from measures.document import report_document
+from measures.imports.resources import measures_file
 from measures.models import Report
-from measures.resources import measures_file
 
 XLSX = 0  # position of the format in the admin's choice
 

@@ -1,7 +1,7 @@
 """The audit log: sign-ins, failed sign-ins and sign-outs, and every publication."""
 
 from measures.models import Change, SignInEvent
-from measures.services import report_publish
+from measures.workflow import report_publish
 
 
 def sign_in(client, password, username="coordinator"):

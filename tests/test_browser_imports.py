@@ -5,7 +5,7 @@ import pytest
 from measures.models import Report
 from tests.browser_helpers import log_in
 from tests.test_browser_staff import serious_violations
-from tests.test_import_report_text import SEED
+from tests.test_imports_report_text import SEED
 from tests.test_staff_imports import imports_dir  # noqa: F401
 
 pytestmark = pytest.mark.browser

@@ -2,7 +2,7 @@
 
 import pytest
 
-from measures import services
+from measures import workflow
 from measures.models import Report
 from tests.browser_helpers import PUBLISH, SUBMIT, act, approve, log_in, log_out
 
@@ -18,7 +18,7 @@ def approved_with_an_error(demo_report, approver):
     outcome.save()
     demo_report.acknowledgements.filter(check_name="variants").delete()
     Report.objects.filter(pk=demo_report.pk).update(status=Report.Status.SUBMITTED)
-    return services.report_approve(report=demo_report, by=approver, position="นายก อบต.")
+    return workflow.report_approve(report=demo_report, by=approver, position="นายก อบต.")
 
 
 def test_an_error_stops_publishing_until_corrected(

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from measures.models import Report
-from measures.services import report_publish
+from measures.workflow import report_publish
 
 
 def pdf_text(content: bytes) -> str:

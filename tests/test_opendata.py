@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from measures.models import Report
-from measures.services import report_publish
+from measures.workflow import report_publish
 from reports.opendata import SCHEMA
 
 FIRST_TITLE = "การส่งเสริมการรับรู้ กระบวนการปฏิบัติงานที่ โปร่งใสและมีประสิทธิภาพ"

@@ -16,7 +16,7 @@ from weasyprint.pdf import fonts as weasyprint_fonts
 from weasyprint.pdf.stream import Stream
 
 from measures.document import report_document
-from measures.report_text import HEADERS
+from measures.imports.report_text import HEADERS
 from measures.thai import thai_digits
 from reports import pdf_text
 from reports.pdf_text import (

@@ -10,7 +10,7 @@ from django.utils import timezone
 from measures.document import report_document
 from measures.models import Agency, Change, Measure, Publication, Report
 from measures.search import search_text, search_words
-from measures.services import report_publish
+from measures.workflow import report_publish
 
 
 def published_agencies(count: int, *, province="ขอนแก่น", kind=Agency.Kind.SAO, prefix="บ้าน"):

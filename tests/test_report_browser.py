@@ -2,7 +2,7 @@
 
 import pytest
 
-from measures.report_text import HEADERS
+from measures.imports.report_text import HEADERS
 
 pytestmark = pytest.mark.browser
 

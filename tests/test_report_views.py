@@ -18,8 +18,8 @@ from django.utils import translation
 
 from measures.document import report_document
 from measures.models import Agency, Measure, Membership, Report
-from measures.services import report_publish
 from measures.thai import thai_digits
+from measures.workflow import report_publish
 from reports import pdf as report_pdf
 from reports import pdf_parts, rendering
 

@@ -7,8 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from measures.imports.report_text import parse_report_text
 from measures.management.commands.load_demo import DEMO_AGENCY, DEMO_DIVISIONS
-from measures.report_text import parse_report_text
 from measures.review import ERROR, WARNING, review_document
 from measures.review.cover import cover_findings, report_text_warnings
 from measures.review.language import sound_key

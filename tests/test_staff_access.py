@@ -11,7 +11,7 @@ from measures.models import (
     Report,
     ReviewAcknowledgement,
 )
-from measures.services import report_review
+from measures.workflow import report_review
 
 ACTORS = [
     "anonymous",

@@ -58,7 +58,7 @@ def test_the_dashboard_queries_do_not_grow_with_the_measures(
 ):
     client.force_login(coordinator)
     client.get("/staff/2568/")
-    # 13 with the check for a two-factor device (measures.two_factor)
+    # 13 with the check for a two-factor device (measures.accounts.two_factor)
     with django_assert_max_num_queries(13):
         client.get("/staff/2568/")
     for number in range(7, 17):

@@ -10,11 +10,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from measures.document import report_document
-from measures.import_views import PENDING
 from measures.models import Measure, Report
-from tests.test_import_report_text import SEED
-from tests.test_report_import_legacy import seed_docx
-from tests.test_report_import_rows import HEADER, ROW, csv_file
+from measures.staff.imports import PENDING
+from tests.test_imports_legacy import seed_docx
+from tests.test_imports_report_text import SEED
+from tests.test_imports_rows import HEADER, ROW, csv_file
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from measures import services
+from measures import workflow
 from measures.models import Change, Publication, Report, ReviewAcknowledgement
 
 
@@ -15,7 +15,7 @@ from measures.models import Change, Publication, Report, ReviewAcknowledgement
 def approved(demo_report, approver):
     """The demo report approved again after a revision, waiting to be published."""
     Report.objects.filter(pk=demo_report.pk).update(status=Report.Status.SUBMITTED)
-    return services.report_approve(report=demo_report, by=approver, position="นายก อบต.")
+    return workflow.report_approve(report=demo_report, by=approver, position="นายก อบต.")
 
 
 def wrong_score(report):
@@ -24,7 +24,7 @@ def wrong_score(report):
 
 
 def variant_key(report):
-    [variant] = [f for f in services.report_review(report) if f.check == "variants"]
+    [variant] = [f for f in workflow.report_review(report) if f.check == "variants"]
     return variant.key
 
 
@@ -112,7 +112,7 @@ def test_the_approver_may_acknowledge_too(client, approver, demo_report):
 
 def test_an_error_cannot_be_acknowledged_from_the_page(client, coordinator, demo_report):
     wrong_score(demo_report)
-    [error] = [f for f in services.report_review(demo_report) if f.is_error]
+    [error] = [f for f in workflow.report_review(demo_report) if f.is_error]
     client.force_login(coordinator)
     page = client.get("/staff/2568/review/").content.decode()
     assert f'value="{error.key}"' not in page
@@ -132,8 +132,8 @@ def test_publishing_with_an_error_is_refused_at_the_service(approved, coordinato
     wrong_score(approved)
     published = Change.objects.filter(action=Change.Action.PUBLISHED)
     published_before = published.count()
-    with pytest.raises(services.PublishRefused) as refused, translation.override("th"):
-        services.report_publish_approved(report=approved, by=coordinator)
+    with pytest.raises(workflow.PublishRefused) as refused, translation.override("th"):
+        workflow.report_publish_approved(report=approved, by=coordinator)
     assert str(refused.value) == "ยังไม่เผยแพร่: การตรวจพบข้อผิดพลาด ๑ รายการ กรุณาแก้ไขก่อน"
     approved.refresh_from_db()
     assert approved.status == Report.Status.APPROVED

@@ -3,7 +3,8 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from measures import citations, two_factor
+from measures import citations
+from measures.accounts import two_factor
 
 register = template.Library()
 

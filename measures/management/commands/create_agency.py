@@ -6,8 +6,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from measures.agencies import agency_create
 from measures.models import Agency
-from measures.services import agency_create
 
 
 class Command(BaseCommand):

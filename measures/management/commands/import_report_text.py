@@ -4,11 +4,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from measures.imports.report_text import ReportTextError, parse_report_text
+from measures.imports.services import report_import_parsed
 from measures.models import Agency, Report
-from measures.report_text import ReportTextError, parse_report_text
 from measures.review import Finding
 from measures.review.cover import report_text_warnings
-from measures.services import agency_division_names, report_import_parsed
 
 
 class Command(BaseCommand):
@@ -49,7 +49,7 @@ def import_report_file(
             _("Cannot read %(path)s: %(error)s") % {"path": path, "error": error}
         ) from None
     try:
-        parsed = parse_report_text(text, agency_division_names(agency))
+        parsed = parse_report_text(text, agency.division_names())
     except ReportTextError as error:
         raise CommandError(f"{path}: {error}") from None
     if cover_warnings is not None:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from measures.management.commands.import_report_text import import_report_file
 from measures.models import Agency, Indicator, IndicatorScore, Membership, Report
-from measures.services import report_publish
+from measures.workflow import report_publish
 
 DEMO_REPORT = Path(__file__).resolve().parents[2] / "demo" / "report-2568.txt"
 DEMO_YEAR = 2568

@@ -5,7 +5,7 @@ from django.utils.translation import ngettext
 from measures import thai
 from measures.models import Report
 from measures.review.base import SEVERITY_LABELS
-from measures.services import report_review, report_review_blocking
+from measures.workflow import report_review, report_review_blocking
 
 
 class Command(BaseCommand):

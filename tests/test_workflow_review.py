@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from measures.models import AcceptedWord, IndicatorScore, Publication, ReviewAcknowledgement
-from measures.services import (
+from measures.workflow import (
     PublishRefused,
     report_publish,
     report_review,

@@ -1,5 +1,5 @@
 """The two-factor pages under /accounts/two-factor/: turning it on and off, and the code asked
-after the password (measures.two_factor sends half-signed-in users there)."""
+after the password (measures.accounts.two_factor sends half-signed-in users there)."""
 
 import django_otp
 from django.conf import settings
@@ -14,16 +14,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from measures.forms import TwoFactorCodeForm, TwoFactorOffForm
-from measures.models import SignInEvent
-from measures.signin_log import record
-from measures.two_factor import (
+from measures.accounts.forms import TwoFactorCodeForm, TwoFactorOffForm
+from measures.accounts.signin_log import record
+from measures.accounts.two_factor import (
     available_to,
     confirmed_device,
     pending_device,
     qr_code_uri,
     secret_for_typing,
 )
+from measures.models import SignInEvent
 
 
 def _check_available(request):

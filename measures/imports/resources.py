@@ -19,9 +19,9 @@ from import_export.fields import Field
 from import_export.instance_loaders import BaseInstanceLoader
 
 from measures import thai
+from measures.imports.report_text import HEADERS, ReportTextError, cited_indicator, parse_divisions
+from measures.imports.spreadsheet import FORMATS, SpreadsheetError
 from measures.models import MAX_YEAR, MIN_YEAR, Indicator, Measure, Method, Outcome, Result
-from measures.report_text import HEADERS, ReportTextError, cited_indicator, parse_divisions
-from measures.spreadsheet import FORMATS, SpreadsheetError
 
 _ITEM_NUMBER = re.compile(r"([๐-๙0-9]{1,3})\.\s*")
 NUMBER = "ลำดับ"

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
+from measures.imports.report_text import ReportTextError, parse_report_text, split_items
 from measures.models import Measure, Method, Report
-from measures.report_text import ReportTextError, parse_report_text, split_items
 from measures.thai import thai_digits
 
 SEED = Path(__file__).resolve().parent.parent / "measures" / "demo" / "report-2568.txt"
@@ -95,7 +95,7 @@ def test_an_unknown_agency_is_refused(db, tmp_path):
 
 
 def test_a_failure_after_writing_began_rolls_everything_back(demo_report, tmp_path, monkeypatch):
-    from measures import services
+    from measures.imports import services
 
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")

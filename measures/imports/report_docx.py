@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from docx.table import Table
 
 from measures import thai
-from measures.report_text import ParsedReport, ReportTextError, is_header, parse_rows
-from measures.spreadsheet import SpreadsheetError, not_a_message, open_zip
+from measures.imports.report_text import ParsedReport, ReportTextError, is_header, parse_rows
+from measures.imports.spreadsheet import SpreadsheetError, not_a_message, open_zip
 
 KIND = "Word (.docx)"
 

@@ -9,11 +9,11 @@ import openpyxl
 import pytest
 from django.utils import translation
 
-from measures import spreadsheet
 from measures.document import report_document
+from measures.imports import spreadsheet
+from measures.imports.resources import measures_file
+from measures.imports.services import report_import_rows
 from measures.models import Report
-from measures.resources import measures_file
-from measures.services import report_import_rows
 
 HEADER = [
     "ลำดับ",

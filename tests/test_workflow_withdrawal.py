@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from measures.models import Agency, Change, Publication, Report
-from measures.services import WorkflowError, report_publish, report_withdraw
+from measures.workflow import WorkflowError, report_publish, report_withdraw
 from reports.archive import latest_publications
 from reports.rendering import published_pdf, published_pdf_path
 

@@ -8,10 +8,10 @@ import pytest
 from django.utils import translation
 
 from measures.document import report_document
+from measures.imports.report_text import HEADERS
+from measures.imports.services import report_import_legacy
 from measures.models import Report
-from measures.report_text import HEADERS
-from measures.services import report_import_legacy
-from tests.test_import_report_text import SEED
+from tests.test_imports_report_text import SEED
 
 
 @pytest.fixture(autouse=True)

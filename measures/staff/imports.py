@@ -23,14 +23,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from measures import services, thai
+from measures import thai
 from measures.document import report_document
-from measures.forms import MeasuresImportForm, ReportImportForm
+from measures.imports import services
+from measures.imports.resources import measures_file
+from measures.imports.services import RowOutcome
+from measures.imports.spreadsheet import FORMATS
 from measures.models import Report
-from measures.resources import measures_file
-from measures.services import RowOutcome
-from measures.spreadsheet import FORMATS
-from measures.views import _coordinator, _get_for_user
+from measures.staff.access import coordinator, get_for_user
+from measures.staff.forms import MeasuresImportForm, ReportImportForm
 
 PENDING = "pending_import"
 
@@ -122,7 +123,7 @@ def _unstash(request, *, report: Report, kind: str) -> tuple[dict, bytes] | None
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_import(request, year: int, kind: str):
-    _member, report = _get_for_user(request, Report, allow=_coordinator, fiscal_year=year)
+    _member, report = get_for_user(request, Report, allow=coordinator, fiscal_year=year)
     form_class, service = IMPORTS[kind]
     form = form_class()
     upload = outcome = token = None
@@ -184,7 +185,7 @@ def _counts(outcome: services.ImportOutcome) -> str:
 @login_required
 @require_GET
 def report_export(request, year: int, format: str):
-    _member, report = _get_for_user(request, Report, allow=_coordinator, fiscal_year=year)
+    _member, report = get_for_user(request, Report, allow=coordinator, fiscal_year=year)
     response = HttpResponse(
         measures_file(report.measures.with_lists(), format),
         content_type=FORMATS[format]().get_content_type(),
@@ -197,7 +198,7 @@ def report_export(request, year: int, format: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_carry_forward(request, year: int):
-    _member, report = _get_for_user(request, Report, allow=_coordinator, fiscal_year=year)
+    _member, report = get_for_user(request, Report, allow=coordinator, fiscal_year=year)
     exists = Report.objects.filter(agency=report.agency_id, fiscal_year=year + 1).exists()
     if request.method == "POST":
         try:

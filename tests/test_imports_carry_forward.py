@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from measures.document import report_document
+from measures.imports.services import report_carry_forward
 from measures.models import Measure, Report
-from measures.services import report_carry_forward
 
 
 def test_it_copies_measures_methods_divisions_and_indicators_a_year_later(demo_report):

@@ -1,0 +1,261 @@
+"""Editing a report's content: measures (create, save, delete, move) and the ITA scores.
+
+Every edit is recorded as a Change with a field-by-field snapshot diff, and reopens a report that
+was submitted, approved or published. Two people saving the same measure: the later save is
+refused (MeasureConflict) with what the first one changed (optimistic locking on its version).
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from measures import thai
+from measures.citations import score_text
+from measures.models import (
+    Change,
+    Indicator,
+    IndicatorScore,
+    Measure,
+    Method,
+    Outcome,
+    Report,
+    Result,
+)
+
+
+class MeasureConflict(Exception):
+    """Someone else saved the measure after the editor opened it; ``changes`` says what."""
+
+    def __init__(self, measure: Measure, changes):
+        super().__init__(f"measure {measure.pk} is at version {measure.version}")
+        self.measure = measure
+        self.changes = changes
+
+
+@dataclass(frozen=True)
+class OutcomeData:
+    text: str
+    indicator: Indicator | None = None
+    cite_score: bool = False
+
+
+def _numbered(lines) -> str:
+    return "\n".join(f"{thai.thai_digits(i)}. {line}" for i, line in enumerate(lines, 1))
+
+
+def measure_snapshot(measure: Measure) -> dict[str, str]:
+    """What a person sees of a measure, field by field, as text: the basis of recorded changes."""
+    outcomes = []
+    for item in measure.outcomes.select_related("indicator"):
+        text = item.text
+        if item.indicator:
+            cited = _(", score cited") if item.cite_score else ""
+            text += f" [{item.indicator}{cited}]"
+        outcomes.append(text)
+    return {
+        "title": measure.title,
+        "period": measure.period_display,
+        "divisions": ", ".join(d.name for d in measure.divisions.all()),
+        "indicators": ", ".join(thai.thai_digits(i.number) for i in measure.indicators.all()),
+        "methods": _numbered(measure.methods.values_list("text", flat=True)),
+        "results": _numbered(measure.results.values_list("text", flat=True)),
+        "outcomes": _numbered(outcomes),
+    }
+
+
+def _diff(before: dict[str, str], after: dict[str, str]) -> list[dict]:
+    return [
+        {"field": key, "before": before[key], "after": after[key]}
+        for key in before
+        if before[key] != after[key]
+    ]
+
+
+def _touch(measure: Measure, by) -> None:
+    measure.version += 1
+    measure.updated_at = timezone.now()
+    measure.updated_by = by
+    measure.save(update_fields=["version", "updated_at", "updated_by"])
+
+
+MEASURE_FIELDS = ("title", "start_month", "start_year", "end_month", "end_year")
+
+
+@transaction.atomic
+def measure_save(
+    *,
+    measure: Measure,
+    by,
+    version: int,
+    setup: dict | None = None,
+    methods: list[str] | None = None,
+    results: list[str],
+    outcomes: list[OutcomeData],
+) -> Change | None:
+    """Save an edited measure made from ``version``; refuse (MeasureConflict) if it is stale.
+
+    ``setup`` (title, period, divisions, indicators) and ``methods`` are the coordinator's:
+    None leaves them as they are. The lists are replaced whole, numbered in the order given.
+    Returns the recorded change, or None when nothing differed.
+    """
+    locked = Measure.objects.select_for_update().select_related("report").get(pk=measure.pk)
+    if locked.version != version:
+        changes = locked.changes.filter(version__gt=version).select_related("user")
+        raise MeasureConflict(locked, list(changes.order_by("version")))
+    before = measure_snapshot(locked)
+    if setup is not None:
+        for field in MEASURE_FIELDS:
+            setattr(locked, field, setup[field])
+        locked.save(update_fields=MEASURE_FIELDS)
+        locked.divisions.set(setup["divisions"])
+        locked.indicators.set(setup["indicators"])
+    if methods is not None:
+        _replace_items(locked.methods, Method, [{"text": text} for text in methods])
+    _replace_items(locked.results, Result, [{"text": text} for text in results])
+    _replace_items(
+        locked.outcomes,
+        Outcome,
+        [{"text": o.text, "indicator": o.indicator, "cite_score": o.cite_score} for o in outcomes],
+    )
+    changes = _diff(before, measure_snapshot(locked))
+    if not changes:
+        return None
+    _touch(locked, by)
+    locked.report.reopen()
+    measure.version = locked.version
+    return Change.objects.create(
+        report=locked.report,
+        measure=locked,
+        subject=str(locked),
+        version=locked.version,
+        user=by,
+        action=Change.Action.EDITED,
+        changes=changes,
+    )
+
+
+def _replace_items(manager, model, rows: list[dict]) -> None:
+    manager.all().delete()
+    model.objects.bulk_create(
+        model(measure=manager.instance, order=order, **row) for order, row in enumerate(rows, 1)
+    )
+
+
+@transaction.atomic
+def measure_create(*, report: Report, by, title: str) -> Measure:
+    """A new measure at the end of the report's table."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    last = report.measures.aggregate(last=Max("number"))["last"] or 0
+    measure = Measure.objects.create(
+        report=report, number=last + 1, title=title, updated_at=timezone.now(), updated_by=by
+    )
+    report.reopen()
+    Change.objects.create(
+        report=report,
+        measure=measure,
+        subject=str(measure),
+        version=measure.version,
+        user=by,
+        action=Change.Action.CREATED,
+        changes=[{"field": "title", "before": "", "after": title}],
+    )
+    return measure
+
+
+@transaction.atomic
+def measure_delete(*, measure: Measure, by) -> None:
+    """Delete a measure and close the gap in the numbering behind it."""
+    report = Report.objects.select_for_update().get(pk=measure.report_id)
+    subject = str(measure)
+    number = measure.number
+    measure.delete()
+    for later in report.measures.filter(number__gt=number).order_by("number"):
+        later.number -= 1
+        later.save(update_fields=["number"])
+    report.reopen()
+    Change.objects.create(report=report, subject=subject, user=by, action=Change.Action.DELETED)
+
+
+@transaction.atomic
+def measure_move(*, measure: Measure, by, offset: int) -> bool:
+    """Swap a measure with its neighbour (offset -1 up, +1 down); False at either end."""
+    report = Report.objects.select_for_update().get(pk=measure.report_id)
+    neighbour = report.measures.filter(number=measure.number + offset).first()
+    if neighbour is None:
+        return False
+    number, spare = measure.number, report.measures.aggregate(last=Max("number"))["last"] + 1
+    # The numbers are unique, so one of the two waits on a free number during the swap.
+    Measure.objects.filter(pk=neighbour.pk).update(number=spare)
+    Measure.objects.filter(pk=measure.pk).update(number=neighbour.number)
+    Measure.objects.filter(pk=neighbour.pk).update(number=number)
+    measure.refresh_from_db()
+    report.reopen()
+    Change.objects.create(
+        report=report,
+        measure=measure,
+        subject=str(measure),
+        user=by,
+        action=Change.Action.MOVED,
+        changes=[
+            {
+                "field": "number",
+                "before": thai.thai_digits(number),
+                "after": thai.thai_digits(measure.number),
+            }
+        ],
+    )
+    return True
+
+
+@transaction.atomic
+def scores_save(
+    *, report: Report, by, values: dict[tuple[int, int], Decimal | None]
+) -> Change | None:
+    """Store the agency's scores; ``values`` maps (indicator number, fiscal year) to a score.
+
+    None removes a score. Returns the recorded change, or None when nothing differed.
+    """
+    report = Report.objects.select_for_update().select_related("agency").get(pk=report.pk)
+    indicators = {i.number: i for i in Indicator.objects.all()}
+    years = {year for _number, year in values}
+    stored = {
+        (s.indicator.number, s.fiscal_year): s
+        for s in IndicatorScore.objects.for_years(report.agency, *years)
+    }
+    changes = []
+    for (number, year), value in sorted(values.items()):
+        current = stored.get((number, year))
+        before = current.score if current else None
+        if before == value:
+            continue
+        if value is None:
+            current.delete()
+        elif current:
+            current.score = value
+            current.save(update_fields=["score"])
+        else:
+            IndicatorScore.objects.create(
+                agency=report.agency, fiscal_year=year, indicator=indicators[number], score=value
+            )
+        changes.append(
+            {
+                "field": "score",
+                "before": _score_line(indicators[number], year, before),
+                "after": _score_line(indicators[number], year, value),
+            }
+        )
+    if not changes:
+        return None
+    report.reopen()
+    return Change.objects.create(
+        report=report, user=by, action=Change.Action.SCORES, changes=changes
+    )
+
+
+def _score_line(indicator: Indicator, year: int, value: Decimal | None) -> str:
+    shown = score_text(value) if value is not None else "-"
+    return f"{indicator} (พ.ศ. {thai.thai_digits(year)}): {shown}"

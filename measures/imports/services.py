@@ -1,0 +1,280 @@
+"""Imports into a report (a spreadsheet of measures, last year's report as text or Word) with
+their previews, and carrying a report forward into the next fiscal year.
+
+An import is all-or-nothing: a preview (``dry_run``) writes nothing, and a commit writes every
+row in one transaction, or nothing when any row has an error.
+"""
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from measures import thai
+from measures.document import report_document
+from measures.imports.report_docx import parse_report_docx
+from measures.imports.report_text import (
+    ParsedMeasure,
+    ParsedReport,
+    ReportTextError,
+    parse_report_text,
+)
+from measures.imports.resources import MeasureResource
+from measures.imports.spreadsheet import (
+    FORMATS,
+    SpreadsheetError,
+    cell_error,
+    decode_text,
+    read_upload,
+)
+from measures.models import Indicator, Measure, Method, Outcome, Report, Result
+from measures.review import Finding
+from measures.review.cover import report_text_warnings
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def report_import_parsed(*, report: Report, parsed: ParsedReport) -> list[Measure]:
+    """Replace the report's measures with those read from a file, and take its introduction.
+
+    Importing the same file twice gives the same report, never duplicated measures.
+    """
+    divisions = {d.name: d for d in report.agency.divisions.all()}
+    indicators = {i.number: i for i in Indicator.objects.all()}
+    report.measures.all().delete()
+    if parsed.introduction:
+        report.introduction = parsed.introduction
+        report.save(update_fields=["introduction"])
+    measures = []
+    for row in parsed.measures:
+        measure = Measure.objects.create(
+            report=report,
+            number=row.number,
+            title=row.title,
+            start_month=row.start_month,
+            start_year=row.start_year,
+            end_month=row.end_month,
+            end_year=row.end_year,
+        )
+        measure.divisions.set([divisions[name] for name in row.divisions])
+        cited = {n for n in row.outcome_indicators if n is not None}
+        measure.indicators.set([indicators[n] for n in sorted(cited)])
+        Method.objects.bulk_create(
+            Method(measure=measure, order=i, text=t) for i, t in enumerate(row.methods, 1)
+        )
+        Result.objects.bulk_create(
+            Result(measure=measure, order=i, text=t) for i, t in enumerate(row.results, 1)
+        )
+        Outcome.objects.bulk_create(
+            Outcome(measure=measure, order=i, text=t, indicator=indicators.get(n))
+            for i, (t, n) in enumerate(zip(row.outcomes, row.outcome_indicators, strict=True), 1)
+        )
+        measures.append(measure)
+    return measures
+
+
+@dataclass
+class RowOutcome:
+    """What importing one row (a measure) does or would do."""
+
+    NEW, CHANGED, UNCHANGED, DELETED, ERROR = "new", "changed", "unchanged", "deleted", "error"
+
+    row: int | None  # the spreadsheet row or the file's line; None for a measure not in the file
+    kind: str
+    number: int | None
+    title: str
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportOutcome:
+    """The preview of an import, or its result once committed.
+
+    ``errors`` holds every message (whole-file ones first), each naming its row and column.
+    """
+
+    rows: list[RowOutcome] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    committed: bool = False
+    # What the file says about the agency unlike its record (a cover's misspelt district): shown,
+    # never a reason to refuse the file.
+    warnings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def counts(self) -> Counter:
+        return Counter(row.kind for row in self.rows)
+
+
+_KINDS = {"new": RowOutcome.NEW, "update": RowOutcome.CHANGED, "skip": RowOutcome.UNCHANGED}
+
+
+def report_import_rows(*, report: Report, file, format: str, dry_run: bool = True) -> ImportOutcome:
+    """Import a spreadsheet (``format`` "xlsx" or "csv") of measures into ``report``.
+
+    Rows update the measures with the same number and add the others; measures absent from
+    the file are kept. With ``dry_run`` nothing is written; otherwise everything is written in
+    one transaction, or nothing at all if any row has an error.
+    """
+    resource = MeasureResource(report=report)
+    try:
+        dataset = FORMATS[format]().create_dataset(read_upload(file))
+        resource.check_headers(dataset)
+    except SpreadsheetError as error:
+        return ImportOutcome(errors=[str(error)])
+    with transaction.atomic():
+        # One import into a report at a time: a second one waits for the first to finish.
+        Report.objects.select_for_update().filter(pk=report.pk).first()
+        result = resource.import_data(
+            dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True
+        )
+        if not dry_run and not result.has_errors() and not result.has_validation_errors():
+            report.reopen()
+    outcome = ImportOutcome(errors=[str(error.error) for error in result.base_errors])
+    title_column = resource.fields["title"].column_name
+    rows = zip(dataset.dict, result.rows, strict=True)
+    for sheet_row, (values, row_result) in enumerate(rows, start=2):
+        errors = [
+            _("Row %(row)s: %(message)s") % {"row": thai.thai_digits(sheet_row), "message": e.error}
+            for e in row_result.errors
+        ]
+        if row_result.validation_error is not None:
+            for key, messages in row_result.validation_error.message_dict.items():
+                column = resource.column_of(key) or "-"
+                errors += [cell_error(sheet_row, column, message) for message in messages]
+        try:
+            number = resource.fields["number"].clean(values)
+        except ValueError:
+            number = None
+        outcome.rows.append(
+            RowOutcome(
+                row=sheet_row,
+                kind=RowOutcome.ERROR if errors else _KINDS[row_result.import_type],
+                number=number,
+                title=str(values.get(title_column) or ""),
+                errors=errors,
+            )
+        )
+        outcome.errors += errors
+    outcome.committed = not dry_run and outcome.ok
+    return outcome
+
+
+def report_import_legacy(
+    *, report: Report, file, format: str, dry_run: bool = True
+) -> ImportOutcome:
+    """Import last year's report, as text (``format`` "text") or a Word file ("docx").
+
+    The file is the whole table: its measures replace the report's, which the preview shows as
+    new, changed, unchanged or deleted, with warnings where its cover names the agency unlike
+    its record. Nothing is written with ``dry_run`` or on any error.
+    """
+    divisions = report.agency.division_names()
+    try:
+        data = read_upload(file)
+        if format == "docx":
+            parsed = parse_report_docx(data, divisions)
+        else:
+            parsed = parse_report_text(decode_text(data), divisions)
+    except (SpreadsheetError, ReportTextError) as error:
+        return ImportOutcome(errors=[str(error)])
+    existing = {m["number"]: m for m in report_document(report)["measures"]}
+    outcome = ImportOutcome(warnings=report_text_warnings(parsed, report.agency))
+    for measure in parsed.measures:
+        before = existing.pop(measure.number, None)
+        if before is None:
+            kind = RowOutcome.NEW
+        elif before == _parsed_document(measure, divisions):
+            kind = RowOutcome.UNCHANGED
+        else:
+            kind = RowOutcome.CHANGED
+        outcome.rows.append(RowOutcome(measure.line, kind, measure.number, measure.title))
+    outcome.rows += [
+        RowOutcome(None, RowOutcome.DELETED, number, gone["title"])
+        for number, gone in existing.items()
+    ]
+    if not dry_run:
+        with transaction.atomic():
+            report_import_parsed(report=report, parsed=parsed)
+            report.reopen()
+        outcome.committed = True
+    return outcome
+
+
+def _parsed_document(measure: ParsedMeasure, divisions: list[str]) -> dict:
+    """A parsed measure in the shape ``report_document`` gives a stored one, to compare them."""
+    cited = sorted({n for n in measure.outcome_indicators if n is not None})
+    return {
+        "number": measure.number,
+        "title": measure.title,
+        "period": {
+            "start_month": measure.start_month,
+            "start_year": measure.start_year,
+            "end_month": measure.end_month,
+            "end_year": measure.end_year,
+        },
+        "divisions": sorted(measure.divisions, key=divisions.index),
+        "indicators": cited,
+        "methods": measure.methods,
+        "results": measure.results,
+        "outcomes": [
+            {"text": text, "indicator": number}
+            for text, number in zip(measure.outcomes, measure.outcome_indicators, strict=True)
+        ],
+    }
+
+
+@transaction.atomic
+def report_carry_forward(*, report: Report, by=None) -> Report:
+    """Start the next fiscal year's draft from ``report``.
+
+    The new report has the same measures, methods, divisions and target indicators, periods one
+    year later and "พ.ศ. <year>" in titles and methods moved on; results and outcomes are left
+    for the new year. Refused (ValidationError) if the agency already has that year's report.
+    """
+    year = report.fiscal_year + 1
+    refused = ValidationError(
+        _("The report for fiscal year %(year)s already exists: it was not replaced.")
+        % {"year": thai.thai_digits(year)}
+    )
+    if Report.objects.filter(agency=report.agency_id, fiscal_year=year).exists():
+        raise refused
+    try:
+        with transaction.atomic():
+            new = Report.objects.create(agency=report.agency, fiscal_year=year)
+    except IntegrityError:  # created meanwhile by someone else
+        raise refused from None
+    for measure in report.measures.with_lists():
+        period = {}
+        if measure.has_period:
+            period = {
+                "start_month": measure.start_month,
+                "start_year": measure.start_year + 1,
+                "end_month": measure.end_month,
+                "end_year": measure.end_year + 1,
+            }
+        copy = Measure.objects.create(
+            report=new,
+            number=measure.number,
+            title=thai.shift_year_mentions(measure.title, report.fiscal_year, 1),
+            **period,
+        )
+        copy.divisions.set(measure.divisions.all())
+        copy.indicators.set(measure.indicators.all())
+        Method.objects.bulk_create(
+            Method(
+                measure=copy,
+                order=method.order,
+                text=thai.shift_year_mentions(method.text, report.fiscal_year, 1),
+            )
+            for method in measure.methods.all()
+        )
+    logger.info("%s carried forward to %s by %s", report, year, by)
+    return new

@@ -1,0 +1,171 @@
+"""Staff pages that take a report to the public: the workflow's steps, the review, the
+published versions and withdrawal."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
+
+from measures import thai, workflow
+from measures.models import Membership, Publication, Report
+from measures.staff.access import coordinator, get_for_user, reviewer
+from measures.staff.forms import WithdrawalForm
+
+WORKFLOW = {
+    "submit": (workflow.report_submit, Membership.Role.COORDINATOR),
+    "return": (workflow.report_return, None),
+    "approve": (workflow.report_approve, Membership.Role.APPROVER),
+    "publish": (workflow.report_publish_approved, Membership.Role.COORDINATOR),
+}
+WORKFLOW_DONE = {
+    "submit": gettext_lazy("The report was submitted for approval."),
+    "return": gettext_lazy("The report was returned to draft."),
+    "approve": gettext_lazy("The report was approved."),
+    "publish": gettext_lazy("The report was published."),
+}
+
+
+def _workflow_allowed(action):
+    def allow(membership, _report):
+        role = WORKFLOW[action][1]
+        if role is None:  # sending back: the coordinator or the approver
+            return reviewer(membership, _report)
+        return membership.role == role
+
+    return allow
+
+
+@login_required
+@require_POST
+def report_action(request, year: int, action: str):
+    membership, report = get_for_user(
+        request, Report, allow=_workflow_allowed(action), fiscal_year=year
+    )
+    service = WORKFLOW[action][0]
+    extra = {"position": membership.position} if action == "approve" else {}
+    try:
+        service(report=report, by=request.user, **extra)
+    except workflow.WorkflowError as error:
+        messages.error(
+            request,
+            _("This cannot be done while the report is “%(status)s”.") % {"status": error},
+        )
+    except workflow.PublishRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("staff:review", year=year)
+    else:
+        messages.success(request, WORKFLOW_DONE[action])
+        # Submitting reviews the report: the coordinator sees at once what stands in the way
+        # of publishing, while the approver reads the report.
+        if action == "submit" and (blocking := workflow.report_review_blocking(report)):
+            messages.warning(request, _blocking_summary(blocking))
+            return redirect("staff:review", year=year)
+    return redirect("staff:report", year=year)
+
+
+def _blocking_summary(findings) -> str:
+    """What the coordinator must still do before the report can be published."""
+    errors = sum(f.is_error for f in findings)
+    warnings = len(findings) - errors
+    todo = []
+    if errors:
+        todo.append(
+            ngettext(
+                "Correct %(count)s error before publishing.",
+                "Correct %(count)s errors before publishing.",
+                errors,
+            )
+            % {"count": thai.thai_digits(errors)}
+        )
+    if warnings:
+        todo.append(
+            ngettext(
+                "Correct or acknowledge %(count)s warning before publishing.",
+                "Correct or acknowledge %(count)s warnings before publishing.",
+                warnings,
+            )
+            % {"count": thai.thai_digits(warnings)}
+        )
+    return " ".join(todo)
+
+
+@login_required
+def review(request, year: int):
+    membership, report = get_for_user(request, Report, allow=reviewer, fiscal_year=year)
+    reviewed = workflow.report_review_status(report)
+    blocking = [r.finding for r in reviewed if r.blocks_publishing]
+    measure_pks = dict(report.measures.values_list("number", "pk"))
+    return render(
+        request,
+        "staff/review.html",
+        {
+            "membership": membership,
+            "report": report,
+            # Each finding with the measure to open to correct it.
+            "rows": [(r, measure_pks.get(r.finding.measure)) for r in reviewed],
+            "blocking": _blocking_summary(blocking),
+            "error_count": sum(r.finding.is_error for r in reviewed),
+            "warning_count": sum(not r.finding.is_error for r in reviewed),
+        },
+    )
+
+
+@login_required
+@require_POST
+def review_acknowledge(request, year: int):
+    _member, report = get_for_user(request, Report, allow=reviewer, fiscal_year=year)
+    try:
+        workflow.review_acknowledge(
+            report=report, finding_key=request.POST.get("key", ""), by=request.user
+        )
+    except ValueError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The warning was acknowledged."))
+    return redirect("staff:review", year=year)
+
+
+@login_required
+def publications(request, year: int):
+    membership, report = get_for_user(request, Report, fiscal_year=year)
+    context = {
+        "report": report,
+        "versions": report.publications.select_related("published_by", "withdrawn_by"),
+        "public": report.latest_publication(),
+        "can_withdraw": membership.is_coordinator,
+    }
+    return render(request, "staff/publications.html", context)
+
+
+@login_required
+def report_withdraw(request, year: int):
+    _member, report = get_for_user(request, Report, allow=coordinator, fiscal_year=year)
+    publication = report.latest_publication()
+    if publication is None:
+        messages.error(request, _("The public cannot read this report: nothing to withdraw."))
+        return redirect("staff:publications", year=year)
+    form = WithdrawalForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        workflow.report_withdraw(report=report, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("The report was withdrawn: the public can no longer read it."))
+        return redirect("staff:publications", year=year)
+    context = {"report": report, "publication": publication, "form": form}
+    return render(request, "staff/withdraw.html", context)
+
+
+@login_required
+def publication_detail(request, year: int, version: int):
+    _member, publication = get_for_user(
+        request, Publication, report__fiscal_year=year, version=version
+    )
+    return render(
+        request,
+        "staff/report_preview.html",
+        {
+            "report": publication.report,
+            "document": publication.document,
+            "publication": publication,
+        },
+    )
