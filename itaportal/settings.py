@@ -159,7 +159,12 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = STATE_DIR / "media"
 STORAGES = {
     # Rendered PDFs and uploads go through the storage API, so they can move to object storage.
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # A kept copy is written under its one name, replacing what is there, never beside it under
+    # another (reports/rendering.py): object storage overwrites the same way (S3: file_overwrite).
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"allow_overwrite": True},
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

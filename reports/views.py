@@ -30,6 +30,7 @@ from reports.rendering import (
     published_pdf,
     published_pdf_path,
     renders_in_background,
+    rendering_elsewhere,
     report_fragment,
 )
 from reports.tasks import render_draft_pdf, render_publication_pdf
@@ -258,12 +259,14 @@ def _published_pdf(request, version: ReportVersion, *, archival: bool):
     if not_modified := _not_modified(request, version, etag):
         return not_modified
     kept = kept_pdf(publication, archival=archival)
+    path = published_pdf_path(publication, archival=archival)
     if kept is None and renders_in_background(publication.document):
-        path = published_pdf_path(publication, archival=archival)
         return _pdf_in_progress(
             request, version, path, render_publication_pdf, publication.pk, archival
         )
     pdf = kept or published_pdf(publication, archival=archival)
+    if pdf is None:  # another process is still rendering it
+        return _pdf_in_progress(request, version, path)
     return _pdf_response(request, pdf, version, etag)
 
 
@@ -274,11 +277,32 @@ def _pdf_response(request, pdf: tuple[str, str, bytes], version: ReportVersion, 
     return _conditional_headers(request, response, version, etag)
 
 
-def _pdf_in_progress(request, version: ReportVersion, path: str, task, *args):
-    """Queue the task that renders a large PDF to ``path`` once, and show its progress.
+def _pdf_in_progress(request, version: ReportVersion, path: str, task=None, *args):
+    """Show the progress of the render of the PDF kept at ``path``: by another process, or by
+    ``task(*args)``, queued here once unless some process renders it already.
 
     The progress page reloads itself until the PDF is there.
     """
+    rendering = rendering_elsewhere(path)
+    failed = False
+    if task is not None and not rendering:
+        result = _queued(task, path, *args)
+        rendering = result.status == TaskResultStatus.RUNNING
+        failed = result.status == TaskResultStatus.FAILED
+    context = {
+        "document": version.document,
+        "rendering": rendering,
+        "failed": failed,
+        "progress": pdf_progress(path) if rendering else None,
+    }
+    response = render(request, "reports/pdf_progress.html", context, status=202)
+    add_never_cache_headers(response)
+    return response
+
+
+def _queued(task, path: str, *args):
+    """The task rendering ``path``, queued if it is not yet (or failed, or finished without a
+    file: the storage was emptied)."""
     key = f"reports:pdf-task:{path}"
     result = None
     if result_id := cache.get(key):
@@ -286,22 +310,12 @@ def _pdf_in_progress(request, version: ReportVersion, path: str, task, *args):
             result = task.get_result(result_id)
         except TaskResultDoesNotExist:
             result = None
-    # A finished task whose file is gone (storage emptied) renders it again.
     if result is None or result.status == TaskResultStatus.SUCCESSFUL:
         result = task.enqueue(*args)
         cache.set(key, result.id, PAGE_CACHE_SECONDS)
-    failed = result.status == TaskResultStatus.FAILED
-    if failed:
+    if result.status == TaskResultStatus.FAILED:
         cache.delete(key)  # the next visit tries again
-    context = {
-        "document": version.document,
-        "result": result,
-        "failed": failed,
-        "progress": pdf_progress(path) if result.status == TaskResultStatus.RUNNING else None,
-    }
-    response = render(request, "reports/pdf_progress.html", context, status=202)
-    add_never_cache_headers(response)
-    return response
+    return result
 
 
 def forget_public_copies(sender, instance: Publication, **kwargs):

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -83,11 +84,15 @@ def measure_new(request, year: int):
     _member, report = get_for_user(request, Report, allow=coordinator, fiscal_year=year)
     form = NewMeasureForm(request.POST or None)
     if form.is_valid():
-        measure = editing.measure_create(
-            report=report, by=request.user, title=form.cleaned_data["title"]
-        )
-        messages.success(request, _("The measure was added. Fill in its details."))
-        return redirect("staff:measure", pk=measure.pk)
+        try:
+            measure = editing.measure_create(
+                report=report, by=request.user, title=form.cleaned_data["title"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The measure was added. Fill in its details."))
+            return redirect("staff:measure", pk=measure.pk)
     return render(request, "staff/measure_new.html", {"report": report, "form": form})
 
 
