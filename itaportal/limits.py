@@ -19,6 +19,7 @@ MEASURES_PER_REPORT = 500
 # Imports. A spreadsheet row is a measure; a list cell holds up to ITEMS_PER_LIST items, each on
 # its own line and numbered.
 IMPORT_ROWS = MEASURES_PER_REPORT
+IMPORT_SHEET_ROWS = 40 * IMPORT_ROWS  # blank rows included: a sheet may be formatted far down
 IMPORT_COLUMNS = 30
 IMPORT_CELL_CHARS = ITEMS_PER_LIST * (ITEM_CHARS + len("๕๐. \n"))
 # A cover or heading line of a legacy report longer than this is not a cover line: the check of

@@ -29,8 +29,8 @@ from reports.rendering import (
     published_fragment,
     published_pdf,
     published_pdf_path,
-    renders_in_background,
     rendering_elsewhere,
+    renders_in_background,
     report_fragment,
 )
 from reports.tasks import render_draft_pdf, render_publication_pdf
