@@ -16,6 +16,10 @@ WITHDRAWAL_REASON_CHARS = 1_000
 ITEMS_PER_LIST = 50  # methods, results or outcomes of one measure
 MEASURES_PER_REPORT = 500
 
+# A posted form (not an upload): a measure's three lists at their longest, each Thai character
+# sent as nine bytes (%E0%B8%81), and room for the rest.
+FORM_BYTES = 3 * ITEMS_PER_LIST * ITEM_CHARS * 9 + 1024 * 1024
+
 # Imports. A spreadsheet row is a measure; a list cell holds up to ITEMS_PER_LIST items, each on
 # its own line and numbered.
 IMPORT_ROWS = MEASURES_PER_REPORT

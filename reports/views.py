@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.db.models import Max, Q
 from django.http import Http404, HttpResponse
@@ -164,8 +165,13 @@ def _conditional_headers(request, response, version: ReportVersion, etag: str):
 
 
 def _cookieless(request) -> bool:
-    """No session and no messages: the visitor gets exactly what every anonymous visitor gets."""
-    return set(request.COOKIES) <= {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
+    """Nobody signed in and no message waiting: the visitor gets exactly what every anonymous
+    visitor gets. Any other cookie is looked at, not trusted: a made-up session id authenticates
+    nobody and must not skip the kept copies (it made the page ten times slower)."""
+    if set(request.COOKIES) <= {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}:
+        return True
+    # len() reads the messages without marking them shown.
+    return not request.user.is_authenticated and not len(messages.get_messages(request))
 
 
 def _public_copy_key(view_name: str, slug: str, year: int, language: str) -> str:

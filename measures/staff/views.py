@@ -1,5 +1,6 @@
 """Staff pages of a fiscal year's report: the dashboard, measures, scores, preview and history."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -135,6 +136,8 @@ def measure_edit(request, pk: int):
         "setup_allowed": setup_allowed,
         "conflict": conflict,
         "version": version,
+        "max_form_bytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+        "max_form_mb": thai.thai_digits(settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)),
         **forms,
     }
     status = 409 if conflict is not None else 200
