@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.generic import RedirectView
 from import_export.tmp_storages import TempFolderStorage
 
+from measures.accounts.views import PasswordChangeView
 from measures.document import report_document
 from measures.models import (
     AcceptedWord,
@@ -52,17 +53,18 @@ def _concrete(route: str) -> str:
 ALL_URLS = [(_concrete(route), pattern) for route, pattern in _walk(get_resolver().url_patterns)]
 
 
-# Replaced on purpose, by a redirect to the portal's throttled password change (itaportal/urls.py).
-REPLACED = {"/admin/password_change/"}
+# Django's password changes, replaced on purpose by the portal's throttled one.
+REPLACED = {
+    "/admin/password_change/": RedirectView,
+    "/accounts/password_change/": PasswordChangeView,
+}
 
 
 def test_every_url_of_the_urlconf_is_enumerated():
     assert len(ALL_URLS) > 100
     for url, pattern in ALL_URLS:
-        if url in REPLACED and pattern.callback.__name__ == "password_change":
-            assert resolve(url).func.view_class is RedirectView
-            continue
-        assert resolve(url).func == pattern.callback, url
+        if resolve(url).func != pattern.callback:
+            assert resolve(url).func.view_class is REPLACED[url], url
 
 
 @pytest.mark.parametrize("url", sorted({url for url, _pattern in ALL_URLS}))
