@@ -138,7 +138,15 @@ def report_import_rows(*, report: Report, file, format: str, dry_run: bool = Tru
         result = resource.import_data(
             dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True
         )
-        if not dry_run and not result.has_errors() and not result.has_validation_errors():
+        # An import that changes nothing (a file exported and imported back) leaves the report
+        # as it was, approval and all.
+        written = any(row.import_type in ("new", "update") for row in result.rows)
+        if (
+            not dry_run
+            and written
+            and not result.has_errors()
+            and not result.has_validation_errors()
+        ):
             report.reopen()
     outcome = ImportOutcome(errors=[str(error.error) for error in result.base_errors])
     title_column = resource.fields["title"].column_name
