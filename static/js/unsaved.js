@@ -5,11 +5,10 @@
 (function () {
   "use strict";
   document.querySelectorAll("form[data-max-bytes]").forEach(function (form) {
-    var limit = parseInt(form.dataset.maxBytes, 10);
     var warning = document.getElementById(form.dataset.tooLarge);
     form.addEventListener("submit", function (event) {
       var size = new URLSearchParams(new FormData(form)).toString().length;
-      if (size > limit) {
+      if (size > parseInt(form.dataset.maxBytes, 10)) {
         event.preventDefault();
         warning.hidden = false;
         warning.scrollIntoView();
