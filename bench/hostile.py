@@ -94,19 +94,12 @@ def child_old_spell(length: int) -> dict:
 def child_import(rows: int) -> dict:
     import io
 
-    from django.core.management import call_command
-
-    from measures.document import report_document
+    from bench.bench_import import demo_measures
     from measures.imports.resources import measures_file
     from measures.imports.services import report_import_rows
-    from measures.management.commands.load_demo import load_demo
     from measures.models import Report
 
-    call_command("migrate", verbosity=0)
-    load_demo()
-    demo = Report.objects.get(agency__slug="mueang-phalai", fiscal_year=2568)
-    measures = report_document(demo)["measures"]
-    many = [{**measures[i % len(measures)], "number": i + 1} for i in range(rows)]
+    demo, many = demo_measures(rows)
     data = measures_file(many, "csv")
     target = Report.objects.create(agency=demo.agency, fiscal_year=2569)
     start = time.process_time()

@@ -330,6 +330,6 @@ class WithdrawalForm(forms.Form):
             "Kept with the report's history, for the agency's staff only; for example, "
             "“personal data in measure 3”."
         ),
-        max_length=1000,
+        max_length=limits.WITHDRAWAL_REASON_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
