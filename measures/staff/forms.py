@@ -84,14 +84,17 @@ class BaseItemFormSet(forms.BaseFormSet):
 
     def clean(self):
         super().clean()
-        if any(form.errors for form in self.forms):
-            return
-        if len(self.items()) > limits.ITEMS_PER_LIST:
+        count = sum(
+            1
+            for form in self.forms
+            if form.is_valid() and form.has_changed() and not self._should_delete_form(form)
+        )
+        if count > limits.ITEMS_PER_LIST:
             raise forms.ValidationError(
                 _("A list holds at most %(limit)s items; this one has %(count)s.")
                 % {
                     "limit": thai.thai_digits(limits.ITEMS_PER_LIST),
-                    "count": thai.thai_digits(len(self.items())),
+                    "count": thai.thai_digits(count),
                 }
             )
 
