@@ -46,12 +46,17 @@ def timed(label: str, function):
     return result
 
 
-def main(rows: int) -> None:
+def demo_measures(rows: int) -> tuple[Report, list[dict]]:
+    """The migrated database's demo report, and ``rows`` measures repeating its six."""
     call_command("migrate", verbosity=0)
     load_demo()
     demo = Report.objects.get(agency__slug="mueang-phalai", fiscal_year=2568)
     measures = report_document(demo)["measures"]
-    many = [{**measures[i % len(measures)], "number": i + 1} for i in range(rows)]
+    return demo, [{**measures[i % len(measures)], "number": i + 1} for i in range(rows)]
+
+
+def main(rows: int) -> None:
+    demo, many = demo_measures(rows)
     report, _created = Report.objects.get_or_create(agency=demo.agency, fiscal_year=2569)
     report.measures.all().delete()
     print(f"{rows} measures, {connection.vendor}")

@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from itaportal import limits
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 STATE_DIR = Path(os.environ.get("STATE_DIR", BASE_DIR / "var"))
 
@@ -159,7 +161,12 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = STATE_DIR / "media"
 STORAGES = {
     # Rendered PDFs and uploads go through the storage API, so they can move to object storage.
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # A kept copy is written under its one name, replacing what is there, never beside it under
+    # another (reports/rendering.py): object storage overwrites the same way (S3: file_overwrite).
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"allow_overwrite": True},
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -261,4 +268,9 @@ LOGOUT_REDIRECT_URL = "login"
 # before it is parsed, and an XLSX/DOCX archive that would unpack to more than
 # IMPORT_MAX_UNPACKED_BYTES is refused before it is unpacked.
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
-IMPORT_MAX_UNPACKED_BYTES = envint("IMPORT_MAX_UNPACKED_BYTES", 100 * 1024 * 1024)
+# A form holds at most what a measure can (itaportal/limits.py): larger ones get a page that says
+# why (itaportal.views.bad_request), and the editor's script warns before sending one.
+DATA_UPLOAD_MAX_MEMORY_SIZE = limits.FORM_BYTES
+# A report's Word file unpacks to a few megabytes; 25 MB of XML keeps a worker well under
+# 600 MB whatever the file holds (bench/bench_import.py).
+IMPORT_MAX_UNPACKED_BYTES = envint("IMPORT_MAX_UNPACKED_BYTES", 25 * 1024 * 1024)

@@ -1,9 +1,13 @@
+from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+
+from measures import thai
 
 
 @never_cache
@@ -35,3 +39,14 @@ def language(request):
     ):
         next_url = "/"
     return render(request, "language.html", {"next": next_url})
+
+
+def bad_request(request, exception):
+    """A request refused before it was read. A form too large to receive says why and how to
+    keep the text: the browser still holds it one page back."""
+    too_large = isinstance(exception, RequestDataTooBig | TooManyFieldsSent)
+    context = {
+        "too_large": too_large,
+        "limit_mb": thai.thai_digits(settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)),
+    }
+    return render(request, "400.html", context, status=413 if too_large else 400)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.forms import ConfirmImportForm, ImportForm
 
+from itaportal import limits
 from measures import thai
 from measures.imports.resources import MeasureResource
 from measures.imports.services import report_carry_forward
@@ -157,16 +158,19 @@ class MeasureAdminForm(forms.ModelForm):
 class MethodInline(admin.TabularInline):
     model = Method
     extra = 0
+    max_num = limits.ITEMS_PER_LIST
 
 
 class ResultInline(admin.TabularInline):
     model = Result
     extra = 0
+    max_num = limits.ITEMS_PER_LIST
 
 
 class OutcomeInline(admin.TabularInline):
     model = Outcome
     extra = 0
+    max_num = limits.ITEMS_PER_LIST
 
 
 class MeasureImportForm(ImportForm):

@@ -8,11 +8,13 @@ refused (MeasureConflict) with what the first one changed (optimistic locking on
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from itaportal import limits
 from measures import thai
 from measures.citations import score_text
 from measures.models import (
@@ -145,10 +147,19 @@ def _replace_items(manager, model, rows: list[dict]) -> None:
     )
 
 
+def too_many_measures_message() -> str:
+    return _("A report holds at most %(limit)s measures.") % {
+        "limit": thai.thai_digits(limits.MEASURES_PER_REPORT)
+    }
+
+
 @transaction.atomic
 def measure_create(*, report: Report, by, title: str) -> Measure:
-    """A new measure at the end of the report's table."""
+    """A new measure at the end of the report's table; refused (ValidationError) when the report
+    has its most measures already."""
     report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.measures.count() >= limits.MEASURES_PER_REPORT:
+        raise ValidationError(too_many_measures_message())
     last = report.measures.aggregate(last=Max("number"))["last"] or 0
     measure = Measure.objects.create(
         report=report, number=last + 1, title=title, updated_at=timezone.now(), updated_by=by

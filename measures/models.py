@@ -1,13 +1,16 @@
+from django import forms
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import BaseValidator, MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.dates import MONTHS
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
+from itaportal import limits
 from measures import thai
 from measures.search import published_titles, search_text, search_words
 
@@ -19,6 +22,65 @@ MONTH_CHOICES = list(MONTHS.items())
 
 def year_in_range(field: str) -> Q:
     return Q(**{f"{field}__gte": MIN_YEAR, f"{field}__lte": MAX_YEAR})
+
+
+@deconstructible
+class MaxCharsValidator(BaseValidator):
+    """At most ``limit_value`` characters, said with both counts in Thai digits."""
+
+    message = _("This text has %(show_value)s characters; at most %(limit_value)s are accepted.")
+    code = "max_length"
+
+    def __call__(self, value):
+        length = len(value)
+        if length > self.limit_value:
+            raise ValidationError(
+                self.message,
+                code=self.code,
+                params={
+                    "show_value": thai.thai_digits(f"{length:,}"),
+                    "limit_value": thai.thai_digits(f"{self.limit_value:,}"),
+                    "value": value,
+                },
+            )
+
+
+class PlainTextFormField(forms.CharField):
+    """A form's free text, stored as ``thai.plain_text`` gives it (see PlainTextField).
+
+    The length is checked on the server, not by the browser's maxlength, which would cut a
+    pasted text without a word.
+    """
+
+    def __init__(self, *, max_length=None, **kwargs):
+        super().__init__(**kwargs)
+        if max_length is not None:
+            self.validators.append(MaxCharsValidator(max_length))
+
+    def to_python(self, value):
+        return thai.plain_text(super().to_python(value))
+
+
+class PlainTextField(models.TextField):
+    """Free text of the report (a title, an item, the introduction): one paragraph, invisible
+    and control characters removed on the way in, at most ``max_length`` characters."""
+
+    @property
+    def validators(self):
+        return [*super().validators, MaxCharsValidator(self.max_length)]
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value if value is None else thai.plain_text(value)
+
+    def pre_save(self, model_instance, add):
+        # Also on bulk_create and on every path that skips full_clean (imports, services).
+        value = self.to_python(super().pre_save(model_instance, add))
+        setattr(model_instance, self.attname, value)
+        return value
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": PlainTextFormField, **kwargs})
 
 
 # PostgreSQL's planner uses an expression index only for the very expression it was built on: the
@@ -244,7 +306,9 @@ class Report(models.Model):
     fiscal_year = models.PositiveSmallIntegerField(
         _("fiscal year (B.E.)"), validators=year_validators
     )
-    introduction = models.TextField(_("introductory sentence"), blank=True)
+    introduction = PlainTextField(
+        _("introductory sentence"), blank=True, max_length=limits.INTRODUCTION_CHARS
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
@@ -333,7 +397,7 @@ class Measure(models.Model):
 
     report = models.ForeignKey(Report, models.CASCADE, related_name="measures")
     number = models.PositiveSmallIntegerField(_("number"))
-    title = models.TextField(_("measure, project or activity"))
+    title = PlainTextField(_("measure, project or activity"), max_length=limits.TITLE_CHARS)
     # The period is kept as months, which is all the report states. It may be unknown while a
     # measure is being drafted, but then it is unknown as a whole.
     start_month = models.PositiveSmallIntegerField(
@@ -429,7 +493,7 @@ class MeasureItem(models.Model):
     """One numbered item of a measure's list; the number printed is its order, never text."""
 
     order = models.PositiveSmallIntegerField(_("order"))
-    text = models.TextField(_("text"))
+    text = PlainTextField(_("text"), max_length=limits.ITEM_CHARS)
 
     class Meta:
         abstract = True
@@ -507,7 +571,9 @@ class Publication(models.Model):
     document = models.JSONField(_("published content"))
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     withdrawn_by = acting_user(_("withdrawn by"))
-    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    withdrawal_reason = models.TextField(
+        _("reason for withdrawal"), blank=True, max_length=limits.WITHDRAWAL_REASON_CHARS
+    )
 
     objects = PublicationQuerySet.as_manager()
 
@@ -619,6 +685,13 @@ class Change(models.Model):
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()} {self.subject}"
 
+    def save(self, *args, **kwargs):
+        # The subject names a measure by its title, which may be longer than the column.
+        limit = self._meta.get_field("subject").max_length
+        if len(self.subject) > limit:
+            self.subject = self.subject[: limit - 1] + "…"
+        super().save(*args, **kwargs)
+
 
 class AcceptedWord(models.Model):
     """A word the agency spells its own way (a place or project name) that the review accepts."""
@@ -704,3 +777,22 @@ class SignInEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_kind_display()}"
+
+
+class RenderLock(models.Model):
+    """A render in progress: one process renders a document while the others wait for its copy.
+
+    Named by what is rendered (the kept copy's name in the storage), in the database that every
+    app server and worker shares; a lock older than limits.RENDER_LOCK_SECONDS belonged to a
+    process that died, and the next one to ask takes it over.
+    """
+
+    name = models.CharField(_("rendered document"), max_length=255, unique=True)
+    acquired_at = models.DateTimeField(_("rendering since"))
+
+    class Meta:
+        verbose_name = _("render in progress")
+        verbose_name_plural = _("renders in progress")
+
+    def __str__(self):
+        return self.name

@@ -14,6 +14,27 @@ BE_OFFSET = 543
 # A zero-width space is how Thai text marks a word break that shows no gap: it splits words too.
 SPACES = re.compile(r"[\s\u200b]")
 
+# What text pasted from Word or a PDF carries unseen: zero-width spaces and joiners, the word
+# joiner, byte-order marks, soft hyphens, direction marks and control characters. A reader never
+# sees them, but they split or join words for a program (str.isspace() is False for U+200B) and
+# PostgreSQL refuses NUL.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u00ad\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
+)
+# Line and page breaks, with the spaces around them: one paragraph of the report shows them as one
+# space (the page and the PDF print an item as one paragraph).
+_BREAKS = re.compile("[ \t]*(?:\r\n|[\n\r\v\f\x85\u2028\u2029])[ \t]*")
+
+
+def plain_text(text: str) -> str:
+    """``text`` as one paragraph a reader sees: invisible characters gone, breaks and tabs as
+    spaces, no space at either end. Every free text is stored this way, so that what the review,
+    the PDF and a spreadsheet read is what the page shows."""
+    text = _BREAKS.sub(" ", _INVISIBLE.sub("", text))
+    return text.replace("\t", " ").strip()
+
+
 MONTH_ABBRS = (
     "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
     "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",

@@ -4,6 +4,7 @@ import zipfile
 from collections.abc import Callable, Iterable
 from typing import BinaryIO
 
+from itaportal import limits
 from measures.models import Publication, Report
 from reports.rendering import published_pdf
 
@@ -31,7 +32,10 @@ def write_pdfs_zip(
     kept from earlier downloads are reused, the others rendered and kept."""
     with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for done, publication in enumerate(publications, start=1):
-            filename, _mimetype, content = published_pdf(publication)
+            # Another process rendering the same PDF finishes it well within the lock's time.
+            filename, _mimetype, content = published_pdf(
+                publication, wait=limits.RENDER_LOCK_SECONDS
+            )
             archive.writestr(f"{publication.report.agency.slug}/{filename}", content)
             if progress:
                 progress(done, len(publications), publication)

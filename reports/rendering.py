@@ -4,28 +4,39 @@ A publication never changes, so its HTML and PDFs (public and archival) are rend
 time they are asked for and reused: the page's report body in Django's cache, the PDFs in the
 default file storage, all keyed by the publication and its version. A draft too large to render
 within a request is rendered by a background task and kept under a name derived from its content.
+
+One render per kept PDF at a time, across every process (``_render_once``): the first to ask
+takes a lock named by the PDF's storage name (measures.models.RenderLock, in the shared
+database), the others wait for its copy a few seconds and then show the progress page. A copy is
+written under its one name, overwriting (settings.STORAGES), never beside it under another.
 """
 
 import hashlib
 import json
+import time
+from collections.abc import Callable
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
-from measures.models import Publication, Report
+from itaportal import limits
+from measures.models import Publication, RenderLock, Report
 from reports.opendata import open_data_document
 from reports.pdf import MIMETYPE, render_archival_pdf, render_report_pdf, report_pdf_filename
 from reports.pdf_text import ARCHIVAL
 
 PAGE_CACHE_SECONDS = 24 * 60 * 60
-# A render takes about 0.04 s per measure here, warm (bench/RESULTS.md): beyond this many
-# measures it would not fit a web request's time budget, and a background task renders it.
-INLINE_PDF_MAX_MEASURES = 150
-DRAFT_PDF_DIR = "report-pdfs/drafts"
+PDF_DIR = "report-pdfs"
+DRAFT_PDF_DIR = f"{PDF_DIR}/drafts"
+# How often a request waiting for another process's render looks for its copy.
+POLL_SECONDS = 0.25
 
 
 def report_fragment(document: dict) -> str:
@@ -52,24 +63,58 @@ def published_pdf_path(publication: Publication, *, archival: bool = False) -> s
     # The archival copy's name carries its PDF/A level: copies kept at an earlier level are
     # rendered afresh rather than served under the new claim.
     suffix = f"-archival-{ARCHIVAL.replace('/', '')}" if archival else ""
-    return f"report-pdfs/publication-{publication.pk}-v{publication.version}{suffix}.pdf"
+    return f"{_publication_prefix(publication)}v{publication.version}{suffix}.pdf"
+
+
+def _publication_prefix(publication: Publication) -> str:
+    return f"{PDF_DIR}/publication-{publication.pk}-"
 
 
 def _kept(path: str, filename: str) -> tuple[str, str, bytes] | None:
-    if not default_storage.exists(path):
+    try:
+        with default_storage.open(path) as stored:
+            return filename, MIMETYPE, stored.read()
+    except FileNotFoundError:
         return None
-    with default_storage.open(path) as stored:
-        return filename, MIMETYPE, stored.read()
+
+
+def _write(path: str, data: bytes) -> None:
+    """``data`` kept under ``path`` itself, replacing what was there."""
+    saved = default_storage.save(path, ContentFile(data))
+    if saved != path:
+        default_storage.delete(saved)
+        raise ImproperlyConfigured(
+            "The default storage renamed a kept copy: configure it to overwrite "
+            "(FileSystemStorage: allow_overwrite=True; S3: file_overwrite=True)."
+        )
 
 
 def forget_withdrawn(sender, instance: Publication, **kwargs):
     """A withdrawn publication's kept PDFs and page body are deleted: what was taken down for
-    its content is not kept ready to serve."""
+    its content is not kept ready to serve.
+
+    Once the withdrawal is committed, so that a render finishing meanwhile either sees the
+    withdrawal (``published_pdf``) or is deleted here.
+    """
     if instance.withdrawn_at is None:
         return
-    for archival in (False, True):
-        default_storage.delete(published_pdf_path(instance, archival=archival))
-    cache.delete_many([_fragment_key(instance, language) for language, _name in settings.LANGUAGES])
+    transaction.on_commit(lambda: _forget(instance))
+
+
+def _forget(publication: Publication) -> None:
+    """Every stored file of the publication: PDFs of every kind and level, progress files, and
+    copies an older storage setting kept beside them under other names."""
+    directory, prefix = _publication_prefix(publication).rsplit("/", 1)
+    try:
+        names = default_storage.listdir(directory)[1]
+    except FileNotFoundError:
+        names = []
+    for name in names:
+        if name.startswith(prefix):
+            default_storage.delete(f"{directory}/{name}")
+    cache.delete_many(
+        [_fragment_key(publication, language) for language, _name in settings.LANGUAGES]
+    )
 
 
 def kept_pdf(publication: Publication, *, archival: bool = False) -> tuple[str, str, bytes] | None:
@@ -93,8 +138,7 @@ def _recording_progress(path: str):
     the storage the worker and the web servers share (the cache may not be shared)."""
 
     def record(written: int, measures: int) -> None:
-        default_storage.delete(_progress_path(path))
-        default_storage.save(_progress_path(path), ContentFile(f"{written} {measures}"))
+        _write(_progress_path(path), f"{written} {measures}".encode())
 
     return record
 
@@ -110,14 +154,57 @@ def pdf_progress(path: str) -> tuple[int, int] | None:
     return int(written), int(measures)
 
 
-def _render_to(path: str, render, *args, **kwargs) -> tuple[str, str, bytes]:
-    """``render(*args, **kwargs)`` kept at ``path``, its progress recorded on the way."""
+def _render_to(path: str, render: Callable) -> tuple[str, str, bytes]:
+    """``render(progress=…)`` kept at ``path``, its progress recorded on the way."""
     try:
-        rendered = render(*args, progress=_recording_progress(path), **kwargs)
+        rendered = render(progress=_recording_progress(path))
     finally:
         default_storage.delete(_progress_path(path))
-    default_storage.save(path, ContentFile(rendered[2]))
+    _write(path, rendered[2])
     return rendered
+
+
+def _acquire(name: str):
+    """This process's hold on the render of ``name`` (the time it took it), or None while
+    another process renders it."""
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            RenderLock.objects.create(name=name, acquired_at=now)
+        return now
+    except IntegrityError:
+        # Compare and set: of two processes finding the same dead holder, one takes it over.
+        stale = now - timedelta(seconds=limits.RENDER_LOCK_SECONDS)
+        taken = RenderLock.objects.filter(name=name, acquired_at__lt=stale).update(acquired_at=now)
+        return now if taken else None
+
+
+def _render_once(
+    path: str, filename: str, render: Callable, *, wait: float
+) -> tuple[str, str, bytes] | None:
+    """The PDF kept at ``path``: read, or rendered by this process while it holds the render's
+    lock. While another process renders it, wait up to ``wait`` seconds for its copy; None if
+    it is not there by then."""
+    deadline = time.monotonic() + wait
+    while True:
+        if kept := _kept(path, filename):
+            return kept
+        held_since = _acquire(path)
+        if held_since is not None:
+            try:
+                # Rendered and released by another process between the look and the lock.
+                return _kept(path, filename) or _render_to(path, render)
+            finally:
+                RenderLock.objects.filter(name=path, acquired_at=held_since).delete()
+        if time.monotonic() >= deadline:
+            return None
+        time.sleep(POLL_SECONDS)
+
+
+def rendering_elsewhere(path: str) -> bool:
+    """Whether some process holds the render of the PDF kept at ``path``."""
+    stale = timezone.now() - timedelta(seconds=limits.RENDER_LOCK_SECONDS)
+    return RenderLock.objects.filter(name=path, acquired_at__gte=stale).exists()
 
 
 def kept_draft_pdf(report: Report, document: dict) -> tuple[str, str, bytes] | None:
@@ -134,21 +221,53 @@ def keep_draft_pdf(report: Report, document: dict) -> None:
         for name in default_storage.listdir(DRAFT_PDF_DIR)[1]:
             if name.startswith(f"report-{report.pk}-") and not name.endswith(".progress"):
                 default_storage.delete(f"{DRAFT_PDF_DIR}/{name}")
-    _render_to(path, render_report_pdf, document, draft=True)
+
+    def render(progress):
+        return render_report_pdf(document, draft=True, progress=progress)
+
+    _render_once(path, report_pdf_filename(document, draft=True), render, wait=0)
+
+
+def _texts(document: dict):
+    yield document["introduction"]
+    for measure in document["measures"]:
+        yield measure["title"]
+        yield from measure["divisions"]
+        yield from measure["methods"]
+        yield from measure["results"]
+        yield from (outcome["text"] for outcome in measure["outcomes"])
 
 
 def renders_in_background(document: dict) -> bool:
-    """Whether the report is too large for its PDF to be rendered within a web request."""
-    return len(document["measures"]) > INLINE_PDF_MAX_MEASURES
+    """Whether the report is too large for its PDF to be rendered within a web request: by its
+    measures or by its text, whichever is reached first. A text longer than an item may be
+    (kept from before the limits) is laid out more slowly than its length says: a cell of
+    250,000 characters took a minute, as long as 150 measures."""
+    lengths = [len(text) for text in _texts(document)]
+    return (
+        len(document["measures"]) > limits.INLINE_PDF_MEASURES
+        or sum(lengths) > limits.INLINE_PDF_CHARS
+        or max(lengths) > limits.ITEM_CHARS
+    )
 
 
-def published_pdf(publication: Publication, *, archival: bool = False) -> tuple[str, str, bytes]:
+def published_pdf(
+    publication: Publication, *, archival: bool = False, wait: float = limits.RENDER_WAIT_SECONDS
+) -> tuple[str, str, bytes] | None:
     """The publication's public PDF, or its archival PDF/A-3a carrying the open-data JSON,
-    rendered the first time and read from storage ever after."""
-    if kept := kept_pdf(publication, archival=archival):
-        return kept
+    rendered the first time and read from storage ever after; None if another process is
+    rendering it and it is not ready within ``wait`` seconds."""
     path = published_pdf_path(publication, archival=archival)
-    if archival:
-        data = open_data_document(publication)
-        return _render_to(path, render_archival_pdf, publication.document, data)
-    return _render_to(path, render_report_pdf, publication.document)
+    filename = report_pdf_filename(publication.document, archival=archival)
+
+    def render(progress):
+        if archival:
+            data = open_data_document(publication)
+            return render_archival_pdf(publication.document, data, progress=progress)
+        return render_report_pdf(publication.document, progress=progress)
+
+    pdf = _render_once(path, filename, render, wait=wait)
+    # Withdrawn while it rendered: what was taken down is not kept (see forget_withdrawn).
+    if pdf is not None and not Publication.objects.public().filter(pk=publication.pk).exists():
+        _forget(publication)
+    return pdf

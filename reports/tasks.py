@@ -12,7 +12,9 @@ def render_publication_pdf(publication_id: int, archival: bool = False) -> str:
     """Render and keep a publication's public or archival PDF (nothing to do if it is kept
     already)."""
     publication = Publication.objects.get(pk=publication_id)
-    published_pdf(publication, archival=archival)
+    # Another process rendering it already (queued twice by app servers with their own caches)
+    # keeps it: nothing to wait for here.
+    published_pdf(publication, archival=archival, wait=0)
     return published_pdf_path(publication, archival=archival)
 
 

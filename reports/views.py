@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.db.models import Max, Q
 from django.http import Http404, HttpResponse
@@ -29,6 +30,7 @@ from reports.rendering import (
     published_fragment,
     published_pdf,
     published_pdf_path,
+    rendering_elsewhere,
     renders_in_background,
     report_fragment,
 )
@@ -163,8 +165,13 @@ def _conditional_headers(request, response, version: ReportVersion, etag: str):
 
 
 def _cookieless(request) -> bool:
-    """No session and no messages: the visitor gets exactly what every anonymous visitor gets."""
-    return set(request.COOKIES) <= {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
+    """Nobody signed in and no message waiting: the visitor gets exactly what every anonymous
+    visitor gets. Any other cookie is looked at, not trusted: a made-up session id authenticates
+    nobody and must not skip the kept copies (it made the page ten times slower)."""
+    if set(request.COOKIES) <= {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}:
+        return True
+    # len() reads the messages without marking them shown.
+    return not request.user.is_authenticated and not len(messages.get_messages(request))
 
 
 def _public_copy_key(view_name: str, slug: str, year: int, language: str) -> str:
@@ -258,12 +265,14 @@ def _published_pdf(request, version: ReportVersion, *, archival: bool):
     if not_modified := _not_modified(request, version, etag):
         return not_modified
     kept = kept_pdf(publication, archival=archival)
+    path = published_pdf_path(publication, archival=archival)
     if kept is None and renders_in_background(publication.document):
-        path = published_pdf_path(publication, archival=archival)
         return _pdf_in_progress(
             request, version, path, render_publication_pdf, publication.pk, archival
         )
     pdf = kept or published_pdf(publication, archival=archival)
+    if pdf is None:  # another process is still rendering it
+        return _pdf_in_progress(request, version, path)
     return _pdf_response(request, pdf, version, etag)
 
 
@@ -274,11 +283,32 @@ def _pdf_response(request, pdf: tuple[str, str, bytes], version: ReportVersion, 
     return _conditional_headers(request, response, version, etag)
 
 
-def _pdf_in_progress(request, version: ReportVersion, path: str, task, *args):
-    """Queue the task that renders a large PDF to ``path`` once, and show its progress.
+def _pdf_in_progress(request, version: ReportVersion, path: str, task=None, *args):
+    """Show the progress of the render of the PDF kept at ``path``: by another process, or by
+    ``task(*args)``, queued here once unless some process renders it already.
 
     The progress page reloads itself until the PDF is there.
     """
+    rendering = rendering_elsewhere(path)
+    failed = False
+    if task is not None and not rendering:
+        result = _queued(task, path, *args)
+        rendering = result.status == TaskResultStatus.RUNNING
+        failed = result.status == TaskResultStatus.FAILED
+    context = {
+        "document": version.document,
+        "rendering": rendering,
+        "failed": failed,
+        "progress": pdf_progress(path) if rendering else None,
+    }
+    response = render(request, "reports/pdf_progress.html", context, status=202)
+    add_never_cache_headers(response)
+    return response
+
+
+def _queued(task, path: str, *args):
+    """The task rendering ``path``, queued if it is not yet (or failed, or finished without a
+    file: the storage was emptied)."""
     key = f"reports:pdf-task:{path}"
     result = None
     if result_id := cache.get(key):
@@ -286,22 +316,12 @@ def _pdf_in_progress(request, version: ReportVersion, path: str, task, *args):
             result = task.get_result(result_id)
         except TaskResultDoesNotExist:
             result = None
-    # A finished task whose file is gone (storage emptied) renders it again.
     if result is None or result.status == TaskResultStatus.SUCCESSFUL:
         result = task.enqueue(*args)
         cache.set(key, result.id, PAGE_CACHE_SECONDS)
-    failed = result.status == TaskResultStatus.FAILED
-    if failed:
+    if result.status == TaskResultStatus.FAILED:
         cache.delete(key)  # the next visit tries again
-    context = {
-        "document": version.document,
-        "result": result,
-        "failed": failed,
-        "progress": pdf_progress(path) if result.status == TaskResultStatus.RUNNING else None,
-    }
-    response = render(request, "reports/pdf_progress.html", context, status=202)
-    add_never_cache_headers(response)
-    return response
+    return result
 
 
 def forget_public_copies(sender, instance: Publication, **kwargs):

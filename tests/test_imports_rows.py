@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from django.utils import translation
 
+from itaportal import limits
 from measures.document import report_document
 from measures.imports import spreadsheet
 from measures.imports.resources import measures_file
@@ -282,7 +283,7 @@ BAD_INPUT = {
     "a zip bomb disguised as XLSX": (
         "xlsx",
         lambda: io.BytesIO(zip_bomb()),
-        "ไฟล์ Excel (.xlsx) นี้เมื่อขยายแล้วมีขนาดเกิน ๑๐๐ MB จึงไม่รับไฟล์",
+        "ไฟล์ Excel (.xlsx) นี้เมื่อขยายแล้วมีขนาดเกิน ๒๕ MB จึงไม่รับไฟล์",
     ),
     "a formula cell in XLSX": (
         "xlsx",
@@ -337,17 +338,17 @@ def test_a_zip_bomb_is_refused_before_openpyxl_opens_it(demo_report, monkeypatch
     assert "เมื่อขยายแล้วมีขนาดเกิน" in outcome.errors[0]
 
 
-def test_five_thousand_rows_import(empty_report):
+def test_a_report_s_most_measures_import(empty_report):
     rows = [
         [str(n), f"มาตรการที่ {n}", "วิธีหนึ่ง\nวิธีสอง", "ต.ค. 2568", "ก.ย. 2569", "กองคลัง", "ผล", ""]
-        for n in range(1, 5001)
+        for n in range(1, limits.MEASURES_PER_REPORT + 1)
     ]
     outcome = report_import_rows(
         report=empty_report, file=csv_file(*rows), format="csv", dry_run=False
     )
-    assert outcome.committed and outcome.counts == {"new": 5000}
-    last = empty_report.measures.with_lists().get(number=5000)
+    assert outcome.committed and outcome.counts == {"new": limits.MEASURES_PER_REPORT}
+    last = empty_report.measures.with_lists().get(number=limits.MEASURES_PER_REPORT)
     assert (last.title, [m.text for m in last.methods.all()]) == (
-        "มาตรการที่ 5000",
+        f"มาตรการที่ {limits.MEASURES_PER_REPORT}",
         ["วิธีหนึ่ง", "วิธีสอง"],
     )

@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from itaportal import limits
 from measures.document import report_document
 from measures.models import Agency, Measure, Membership, Report
 from measures.thai import thai_digits
@@ -421,7 +422,7 @@ def test_a_large_pdf_is_rendered_by_a_background_task_while_the_visitor_waits(
 ):
     from django_tasks_db.models import DBTaskResult
 
-    monkeypatch.setattr(rendering, "INLINE_PDF_MAX_MEASURES", 5)
+    monkeypatch.setattr(limits, "INLINE_PDF_MEASURES", 5)
     waiting = client.get(url)
     assert waiting.status_code == 202
     html = waiting.content.decode()
@@ -451,7 +452,7 @@ def test_the_waiting_page_shows_how_far_the_background_render_has_got(
 ):
     """Looked at from inside the worker's render, once its parts are written and before the
     join."""
-    monkeypatch.setattr(rendering, "INLINE_PDF_MAX_MEASURES", 5)
+    monkeypatch.setattr(limits, "INLINE_PDF_MEASURES", 5)
     monkeypatch.setattr(report_pdf, "PART_MEASURES", 2)
     real_join, seen = pdf_parts.join, []
 
@@ -483,7 +484,7 @@ def test_a_failed_background_render_is_told_and_tried_again_on_the_next_visit(
     def broken(document, **kwargs):
         raise RuntimeError("render failed")
 
-    monkeypatch.setattr(rendering, "INLINE_PDF_MAX_MEASURES", 5)
+    monkeypatch.setattr(limits, "INLINE_PDF_MEASURES", 5)
     monkeypatch.setattr(rendering, "render_report_pdf", broken)
     client.get(PDF)
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
@@ -498,7 +499,7 @@ def test_a_failed_background_render_is_told_and_tried_again_on_the_next_visit(
 def test_a_large_draft_pdf_is_rendered_in_the_background_and_replaced_after_an_edit(
     client, demo_report, coordinator, monkeypatch
 ):
-    monkeypatch.setattr(rendering, "INLINE_PDF_MAX_MEASURES", 5)
+    monkeypatch.setattr(limits, "INLINE_PDF_MEASURES", 5)
     client.force_login(coordinator)
     assert client.get(PDF).status_code == 202
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)

@@ -78,14 +78,15 @@ def test_the_public_loses_page_pdfs_open_data_and_listing_at_once(client, demo_r
     assert not Agency.objects.search("มาตรการ").filter(slug="mueang-phalai").exists()
 
 
-def test_the_kept_pdfs_are_deleted(demo_report, coordinator):
+def test_the_kept_pdfs_are_deleted(demo_report, coordinator, django_capture_on_commit_callbacks):
     publication = demo_report.latest_publication()
     published_pdf(publication)
     published_pdf(publication, archival=True)
     paths = [published_pdf_path(publication, archival=archival) for archival in (False, True)]
     assert all(default_storage.exists(path) for path in paths)
 
-    report_withdraw(report=demo_report, by=coordinator, reason=REASON)
+    with django_capture_on_commit_callbacks(execute=True):
+        report_withdraw(report=demo_report, by=coordinator, reason=REASON)
 
     assert not any(default_storage.exists(path) for path in paths)
     assert latest_publications(Report.objects.all()) == []

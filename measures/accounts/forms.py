@@ -3,6 +3,8 @@
 import re
 
 from django import forms
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import PasswordChangeForm
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django_otp import verify_token
@@ -18,6 +20,32 @@ def _code_matches(device: TOTPDevice, code: str) -> bool:
 
 def _digits(code: str) -> str:
     return thai.SPACES.sub("", code)
+
+
+def password_matches(request, user, password: str) -> bool:
+    """Whether ``password`` is ``user``'s, checked as a sign-in is (django-axes): a wrong one
+    counts towards the lockout of that user from this address, and while they are locked out
+    every password is refused unchecked and the page says so (axes' middleware answers with
+    registration/locked_out.html)."""
+    signed_in = authenticate(request, username=user.get_username(), password=password)
+    return signed_in is not None and signed_in.pk == user.pk
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """Changing one's password: the old one is checked as a sign-in is (``password_matches``),
+    so that a session left open cannot be used to guess it."""
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        if not password_matches(self.request, self.user, old_password):
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password
 
 
 class TwoFactorCodeForm(forms.Form):
@@ -69,9 +97,10 @@ class TwoFactorOffForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, *args, device: TOTPDevice, **kwargs):
+    def __init__(self, *args, device: TOTPDevice, request, **kwargs):
         super().__init__(*args, **kwargs)
         self.device = device
+        self.request = request
 
     def clean_proof(self):
         proof = self.cleaned_data["proof"]
@@ -80,7 +109,7 @@ class TwoFactorOffForm(forms.Form):
         if re.fullmatch(r"\d{6}", code):
             accepted = self.device.verify_is_allowed()[0] and _code_matches(self.device, code)
         else:
-            accepted = self.device.user.check_password(proof)
+            accepted = password_matches(self.request, self.device.user, proof)
         if not accepted:
             raise forms.ValidationError(_("That is neither a current code nor your password."))
         return proof

@@ -4,6 +4,7 @@ after the password (measures.accounts.two_factor sends half-signed-in users ther
 import django_otp
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.middleware.csrf import rotate_token
@@ -14,7 +15,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from measures.accounts.forms import TwoFactorCodeForm, TwoFactorOffForm
+from measures.accounts.forms import (
+    ThrottledPasswordChangeForm,
+    TwoFactorCodeForm,
+    TwoFactorOffForm,
+)
 from measures.accounts.signin_log import record
 from measures.accounts.two_factor import (
     available_to,
@@ -37,7 +42,7 @@ def _page(request, *, code_form=None, off_form=None):
     pending = None if device else pending_device(request.user)
     context = {"device": device, "pending": pending}
     if device:
-        context["off_form"] = off_form or TwoFactorOffForm(device=device)
+        context["off_form"] = off_form or TwoFactorOffForm(device=device, request=request)
     elif pending:
         context["code_form"] = code_form or TwoFactorCodeForm(device=pending)
         context["qr_code"] = qr_code_uri(pending)
@@ -92,7 +97,7 @@ def two_factor_off(request):
     device = confirmed_device(request.user)
     if device is None:
         return redirect("two_factor")
-    form = TwoFactorOffForm(request.POST, device=device)
+    form = TwoFactorOffForm(request.POST, device=device, request=request)
     if not form.is_valid():
         return _page(request, off_form=form)
     TOTPDevice.objects.devices_for_user(request.user).delete()
@@ -126,3 +131,12 @@ def two_factor_verify(request):
             return redirect(next_url)
         record(SignInEvent.Kind.CODE_REFUSED, request, request.user)
     return render(request, "registration/two_factor_verify.html", {"form": form, "next": next_url})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change, with the old password checked as a sign-in is."""
+
+    form_class = ThrottledPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}

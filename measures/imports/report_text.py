@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from itaportal import limits
 from measures import thai
 
 HEADERS = (
@@ -76,7 +77,7 @@ def normalise(text: str) -> str:
 
     Text copied out of PDFs often spells sara am as nikhahit + sara aa (ํ + า).
     """
-    text = _TAG.sub(" ", text).replace("\u0e4d\u0e32", "\u0e33")
+    text = thai.plain_text(_TAG.sub(" ", text)).replace("\u0e4d\u0e32", "\u0e33")
     return _SPACES.sub(" ", text).strip()
 
 
@@ -157,16 +158,25 @@ def parse_divisions(line: int, cell: str, known: list[str]) -> list[str]:
     text = normalise(cell)
     by_length = sorted(known, key=len, reverse=True)
     found: list[str] = []
-    while text:
-        name = next((n for n in by_length if text == n or text.startswith(n + " ")), None)
+    position = 0  # read in place: slicing off each name would cost the square of a long cell
+    while position < len(text):
+        name = next(
+            (
+                n
+                for n in by_length
+                if text.startswith(n, position)
+                and text[position + len(n) : position + len(n) + 1] in ("", " ")
+            ),
+            None,
+        )
         if name is None:
-            unknown = text.split(" ", 1)[0]
+            unknown = text[position:].split(" ", 1)[0][:100]
             raise ReportTextError(
                 line, _("The agency has no division “%(name)s”.") % {"name": unknown}
             )
         if name not in found:
             found.append(name)
-        text = text[len(name) :].strip()
+        position += len(name) + 1
     if not found:
         raise ReportTextError(line, _("No responsible division is given."))
     return found
@@ -183,12 +193,25 @@ def cited_indicator(text: str) -> int | None:
 
 def _parse_row(line: int, cells: list[str], divisions: list[str]) -> ParsedMeasure:
     number, title = parse_title(line, cells[0])
+    _check_length(line, HEADERS[0], title, limits.TITLE_CHARS)
     methods, results, outcomes = (split_items(cells[i]) for i in (1, 4, 5))
     for column, items in ((1, methods), (4, results), (5, outcomes)):
         if not items:
             raise ReportTextError(
                 line, _("The column “%(column)s” is empty.") % {"column": HEADERS[column]}
             )
+        if len(items) > limits.ITEMS_PER_LIST:
+            raise ReportTextError(
+                line,
+                _("The column “%(column)s” has %(count)s items; a list holds at most %(limit)s.")
+                % {
+                    "column": HEADERS[column],
+                    "count": thai.thai_digits(len(items)),
+                    "limit": thai.thai_digits(limits.ITEMS_PER_LIST),
+                },
+            )
+        for item in items:
+            _check_length(line, HEADERS[column], item, limits.ITEM_CHARS)
     return ParsedMeasure(
         line,
         number,
@@ -200,6 +223,19 @@ def _parse_row(line: int, cells: list[str], divisions: list[str]) -> ParsedMeasu
         outcomes=outcomes,
         outcome_indicators=[cited_indicator(text) for text in outcomes],
     )
+
+
+def _check_length(line: int, column: str, text: str, limit: int) -> None:
+    if len(text) > limit:
+        raise ReportTextError(
+            line,
+            _("The column “%(column)s” holds a text of %(count)s characters; at most %(limit)s.")
+            % {
+                "column": column,
+                "count": thai.thai_digits(f"{len(text):,}"),
+                "limit": thai.thai_digits(f"{limit:,}"),
+            },
+        )
 
 
 def parse_report_text(text: str, divisions: list[str]) -> ParsedReport:
@@ -244,7 +280,14 @@ def parse_rows(
     """The report from its table's rows (line or row number, six cells) and the paragraphs
     before the table; shared by the text and the Word readers."""
     measures: list[ParsedMeasure] = []
+    numbers: set[int] = set()
     for number, cells in rows:
+        if len(measures) == limits.MEASURES_PER_REPORT:
+            raise ReportTextError(
+                number,
+                _("A report holds at most %(limit)s measures.")
+                % {"limit": thai.thai_digits(limits.MEASURES_PER_REPORT)},
+            )
         if len(cells) != len(HEADERS):
             raise ReportTextError(
                 number,
@@ -252,11 +295,12 @@ def parse_rows(
                 % {"expected": len(HEADERS), "found": len(cells)},
             )
         measure = _parse_row(number, cells, divisions)
-        if any(m.number == measure.number for m in measures):
+        if measure.number in numbers:
             raise ReportTextError(
                 number, _("Measure number %(number)d appears twice.") % {"number": measure.number}
             )
         measures.append(measure)
+        numbers.add(measure.number)
     return _with_preamble(preamble, measures)
 
 
@@ -274,9 +318,11 @@ def _with_preamble(preamble: list[str], measures: list[ParsedMeasure]) -> Parsed
             cover.append(line)
     if not heading:  # no bold heading: the last paragraph before the table introduces it
         cover, rest = cover[:-1], cover[-1:]
+    introduction = normalise(" ".join(rest))
+    _check_length(1, _("introductory sentence"), introduction, limits.INTRODUCTION_CHARS)
     return ParsedReport(
         cover_lines=[normalise(line) for line in cover],
         heading_lines=[normalise(line.strip("*")) for line in heading],
-        introduction=normalise(" ".join(rest)),
+        introduction=introduction,
         measures=measures,
     )

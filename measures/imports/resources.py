@@ -8,6 +8,7 @@ The same resource exports live measures (model instances) and published ones (th
 of a frozen ``report_document``), so the open data and the coordinator's export are one format.
 """
 
+import contextlib
 import re
 from collections import defaultdict
 
@@ -18,10 +19,21 @@ from import_export import resources, widgets
 from import_export.fields import Field
 from import_export.instance_loaders import BaseInstanceLoader
 
+from itaportal import limits
 from measures import thai
+from measures.editing import too_many_measures_message
 from measures.imports.report_text import HEADERS, ReportTextError, cited_indicator, parse_divisions
 from measures.imports.spreadsheet import FORMATS, SpreadsheetError
-from measures.models import MAX_YEAR, MIN_YEAR, Indicator, Measure, Method, Outcome, Result
+from measures.models import (
+    MAX_YEAR,
+    MIN_YEAR,
+    Indicator,
+    MaxCharsValidator,
+    Measure,
+    Method,
+    Outcome,
+    Result,
+)
 
 _ITEM_NUMBER = re.compile(r"([๐-๙0-9]{1,3})\.\s*")
 NUMBER = "ลำดับ"
@@ -46,19 +58,34 @@ class NumberWidget(widgets.Widget):
         except ValueError:
             raise ValueError(_("“%(value)s” is not a number.") % {"value": value}) from None
         if not 1 <= number <= SMALLINT_MAX:
-            raise ValueError(_("the measure number must be 1 or more."))
+            raise ValueError(
+                _("the measure number must be between 1 and %(max)s.")
+                % {"max": thai.thai_digits(f"{SMALLINT_MAX:,}")}
+            )
         return number
 
     def render(self, value, obj=None, **kwargs):
         return value
 
 
+def _within(limit: int, text: str) -> str:
+    """``text`` if it has at most ``limit`` characters; ValueError with the model's message if
+    not, so that an import refuses what the editor refuses."""
+    try:
+        MaxCharsValidator(limit)(text)
+    except ValidationError as error:
+        raise ValueError(error.messages[0]) from None
+    return text
+
+
 class TextWidget(widgets.Widget):
+    """A title: one paragraph, cleaned as the editor cleans it."""
+
     def clean(self, value, row=None, **kwargs):
-        text = cell_text(value)
+        text = thai.plain_text(cell_text(value))
         if not text:
             raise ValueError(_("this cell is empty."))
-        return text
+        return _within(limits.TITLE_CHARS, text)
 
     def render(self, value, obj=None, **kwargs):
         return value
@@ -89,12 +116,29 @@ class MonthYearWidget(widgets.Widget):
 
 
 class LinesWidget(widgets.Widget):
-    """A numbered list as a multi-line cell: one item a line, numbers implied by the order."""
+    """A numbered list as a multi-line cell: one item a line, numbers implied by the order.
+
+    Lines typed with their numbers ("๑. …", "๒. …") lose them. An export writes the numbers
+    only where the plain lines would read back otherwise (a lone item "1. …", an item starting
+    "1.5 ล้าน"): "๑. 1. …" reads back as "1. …", so that export and import round-trip exactly.
+    """
 
     def clean(self, value, row=None, **kwargs):
+        items = self.items(value)
+        if len(items) > limits.ITEMS_PER_LIST:
+            raise ValueError(
+                _("a list holds at most %(limit)s items; this cell has %(count)s lines.")
+                % {
+                    "limit": thai.thai_digits(limits.ITEMS_PER_LIST),
+                    "count": thai.thai_digits(len(items)),
+                }
+            )
+        return [_within(limits.ITEM_CHARS, item) for item in items]
+
+    @staticmethod
+    def items(value) -> list[str]:
         text = "" if value is None else str(value)
-        lines = [line.strip() for line in text.splitlines() if line.strip()]
-        # Lines typed with their numbers ("๑. …", "๒. …") lose them: the order is the number.
+        lines = [line for line in map(thai.plain_text, text.splitlines()) if line]
         numbered = [_ITEM_NUMBER.match(line) for line in lines]
         if lines and all(
             match and thai.parse_number(match[1]) == order
@@ -104,7 +148,11 @@ class LinesWidget(widgets.Widget):
         return lines
 
     def render(self, value, obj=None, **kwargs):
-        return "\n".join(str(item) for item in value)
+        items = [str(item) for item in value]
+        plain = "\n".join(items)
+        if self.items(plain) == items:
+            return plain
+        return "\n".join(f"{thai.thai_digits(n)}. {item}" for n, item in enumerate(items, 1))
 
 
 class DivisionsWidget(LinesWidget):
@@ -229,6 +277,8 @@ class MeasureResource(resources.ModelResource):
         report_skipped = True
         use_transactions = True
         instance_loader_class = ReportMeasureLoader
+        # The preview lists what changed field by field (skip_row).
+        store_instance = True
 
     def __init__(self, report=None, **kwargs):
         super().__init__(**kwargs)
@@ -266,6 +316,7 @@ class MeasureResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         self.check_headers(dataset)
+        self.check_count(dataset)
         self.rows_by_number: dict[int, int] = {}
         self.pending: dict[type, list] = defaultdict(list)
         self.division_by_name = {d.name: d for d in self.report.agency.divisions.all()}
@@ -300,6 +351,29 @@ class MeasureResource(resources.ModelResource):
             instance.end_month, instance.end_year
         ) < thai.month_index(instance.start_month, instance.start_year):
             errors["end"] = [_("the end month is before the start month.")]
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """Unchanged rows are skipped; a changed one keeps what changed, as the file writes it:
+        ``instance.field_changes`` lists (column, before, after)."""
+        if import_validation_errors or original is None or original.pk is None:
+            return False
+        instance.field_changes = [
+            (field.column_name, before, after)
+            for field in self.get_import_fields()
+            if field.column_name in row
+            and (before := field.export(original)) != (after := field.export(instance))
+        ]
+        return not instance.field_changes
+
+    def check_count(self, dataset):
+        """Refuse a file that would give the report more measures than it may hold."""
+        numbers = set()
+        for row in dataset.dict:
+            with contextlib.suppress(ValueError):
+                numbers.add(self.fields["number"].clean(row))
+        stored = set(self.get_queryset().values_list("number", flat=True))
+        if len(stored | numbers) > limits.MEASURES_PER_REPORT:
+            raise SpreadsheetError(too_many_measures_message())
 
     def before_save_instance(self, instance, row, **kwargs):
         instance.was_new = instance.pk is None
@@ -350,6 +424,14 @@ class MeasureResource(resources.ModelResource):
         if key == NON_FIELD_ERRORS or key not in self.fields:
             return None
         return self.fields[key].column_name
+
+
+class PreviewedMeasureResource(MeasureResource):
+    """The staff pages' import: their preview shows ``field_changes``, not the admin's HTML
+    diff, whose cost grows faster than the text (a second a cell, by its time-out)."""
+
+    class Meta(MeasureResource.Meta):
+        skip_html_diff = True
 
 
 def measures_file(measures, format: str) -> bytes:

@@ -17,12 +17,13 @@ from measures import thai
 from measures.document import report_document
 from measures.imports.report_docx import parse_report_docx
 from measures.imports.report_text import (
+    HEADERS,
     ParsedMeasure,
     ParsedReport,
     ReportTextError,
     parse_report_text,
 )
-from measures.imports.resources import MeasureResource
+from measures.imports.resources import INDICATORS, PreviewedMeasureResource
 from measures.imports.spreadsheet import (
     FORMATS,
     SpreadsheetError,
@@ -88,6 +89,8 @@ class RowOutcome:
     number: int | None
     title: str
     errors: list[str] = field(default_factory=list)
+    # For a changed measure: (column, before, after) for each column that changes.
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -123,7 +126,7 @@ def report_import_rows(*, report: Report, file, format: str, dry_run: bool = Tru
     the file are kept. With ``dry_run`` nothing is written; otherwise everything is written in
     one transaction, or nothing at all if any row has an error.
     """
-    resource = MeasureResource(report=report)
+    resource = PreviewedMeasureResource(report=report)
     try:
         dataset = FORMATS[format]().create_dataset(read_upload(file))
         resource.check_headers(dataset)
@@ -135,7 +138,15 @@ def report_import_rows(*, report: Report, file, format: str, dry_run: bool = Tru
         result = resource.import_data(
             dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True
         )
-        if not dry_run and not result.has_errors() and not result.has_validation_errors():
+        # An import that changes nothing (a file exported and imported back) leaves the report
+        # as it was, approval and all.
+        written = any(row.import_type in ("new", "update") for row in result.rows)
+        if (
+            not dry_run
+            and written
+            and not result.has_errors()
+            and not result.has_validation_errors()
+        ):
             report.reopen()
     outcome = ImportOutcome(errors=[str(error.error) for error in result.base_errors])
     title_column = resource.fields["title"].column_name
@@ -153,13 +164,17 @@ def report_import_rows(*, report: Report, file, format: str, dry_run: bool = Tru
             number = resource.fields["number"].clean(values)
         except ValueError:
             number = None
+        kind = RowOutcome.ERROR if errors else _KINDS[row_result.import_type]
         outcome.rows.append(
             RowOutcome(
                 row=sheet_row,
-                kind=RowOutcome.ERROR if errors else _KINDS[row_result.import_type],
+                kind=kind,
                 number=number,
                 title=str(values.get(title_column) or ""),
                 errors=errors,
+                changes=getattr(row_result.instance, "field_changes", [])
+                if kind == RowOutcome.CHANGED
+                else [],
             )
         )
         outcome.errors += errors
@@ -189,13 +204,16 @@ def report_import_legacy(
     outcome = ImportOutcome(warnings=report_text_warnings(parsed, report.agency))
     for measure in parsed.measures:
         before = existing.pop(measure.number, None)
+        changes = []
         if before is None:
             kind = RowOutcome.NEW
-        elif before == _parsed_document(measure, divisions):
-            kind = RowOutcome.UNCHANGED
-        else:
+        elif changes := _document_changes(before, _parsed_document(measure, divisions)):
             kind = RowOutcome.CHANGED
-        outcome.rows.append(RowOutcome(measure.line, kind, measure.number, measure.title))
+        else:
+            kind = RowOutcome.UNCHANGED
+        outcome.rows.append(
+            RowOutcome(measure.line, kind, measure.number, measure.title, changes=changes)
+        )
     outcome.rows += [
         RowOutcome(None, RowOutcome.DELETED, number, gone["title"])
         for number, gone in existing.items()
@@ -229,6 +247,45 @@ def _parsed_document(measure: ParsedMeasure, divisions: list[str]) -> dict:
             for text, number in zip(measure.outcomes, measure.outcome_indicators, strict=True)
         ],
     }
+
+
+def _document_changes(before: dict, after: dict) -> list[tuple[str, str, str]]:
+    """(column, before, after) for each column of a measure's row that differs, as text."""
+    return [
+        (column, shown_before, shown_after)
+        for key, column in _COLUMNS.items()
+        if (shown_before := _shown(key, before)) != (shown_after := _shown(key, after))
+    ]
+
+
+_COLUMNS = {
+    "title": HEADERS[0],
+    "methods": HEADERS[1],
+    "period": HEADERS[2],
+    "divisions": HEADERS[3],
+    "results": HEADERS[4],
+    "outcomes": HEADERS[5],
+    "indicators": INDICATORS,
+}
+
+
+def _shown(key: str, measure: dict) -> str:
+    value = measure[key]
+    if key == "period":
+        if not value:
+            return ""
+        start, end = (
+            (value["start_month"], value["start_year"]),
+            (value["end_month"], value["end_year"]),
+        )
+        return thai.format_period(*start, *end)
+    if key in ("divisions", "indicators"):
+        return ", ".join(thai.thai_digits(item) for item in value)
+    if key == "outcomes":
+        value = [outcome["text"] for outcome in value]
+    if isinstance(value, list):
+        return "\n".join(f"{thai.thai_digits(n)}. {item}" for n, item in enumerate(value, 1))
+    return value
 
 
 @transaction.atomic

@@ -7,19 +7,25 @@ export use exactly the same checks as the services:
 - XLSX: a ZIP archive; its members' declared sizes are checked before openpyxl inflates anything
   (Python's zipfile never inflates more than a member declares, so the declared sizes bound
   the work), and cells holding formulas are refused.
-- CSV: UTF-8 (with or without BOM), or the Thai Windows code page cp874/TIS-620 that Excel uses
-  by default on Thai Windows; anything else is refused rather than shown as mojibake.
+- CSV: UTF-8 (with or without BOM), UTF-16 with its BOM (Excel's "Unicode text", tab-separated),
+  or the Thai Windows code page cp874/TIS-620 that Excel uses by default on Thai Windows;
+  anything else is refused rather than shown as mojibake.
+
+Both are read a row at a time and refused as soon as they pass a bound of itaportal.limits: more
+rows than a report has measures, more columns than it has, or a cell longer than a list can be.
 
 On export, text that a spreadsheet would run as a formula (leading ``=``, ``+``, ``-``, ``@``)
 is prefixed with an apostrophe, and the prefix is taken off again on import, so that the data
 round-trips exactly.
 """
 
+import codecs
 import csv
 import io
 import re
 import tempfile
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import openpyxl
@@ -30,12 +36,16 @@ from django.utils.translation import gettext as _
 from import_export.formats import base_formats
 from import_export.tmp_storages import TempFolderStorage
 
+from itaportal import limits
 from measures import thai
 
 # Characters that make a spreadsheet read a cell as a formula (OWASP's CSV injection list).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
 XLSX_KIND = "Excel (.xlsx)"
+# Python's csv refuses a field over 131,072 characters with an error of its own; a list cell may
+# be longer, and a longer one gets a message in Thai from the import (_bounded_rows).
+csv.field_size_limit(limits.IMPORT_CELL_CHARS + 1)
 
 
 class SpreadsheetError(ValueError):
@@ -110,10 +120,56 @@ def restore(value):
     return value[1:] if escaped and value[1:].startswith((*FORMULA_TRIGGERS, ESCAPE)) else value
 
 
+def _bounded_rows(rows: Iterable[Iterable]) -> list[list]:
+    """The rows of a sheet, the header first, read until one passes a bound of itaportal.limits,
+    which refuses the file. Blank rows are counted only when a row with content follows."""
+    kept: list[list] = []
+    blank = 0
+    for number, row in enumerate(rows, start=1):
+        if number > limits.IMPORT_SHEET_ROWS:
+            raise too_many_rows()
+        row = list(row)
+        while row and row[-1] in (None, ""):
+            row.pop()
+        if not row:
+            blank += 1
+            continue
+        kept += [[]] * blank
+        blank = 0
+        if len(kept) > limits.IMPORT_ROWS:
+            raise too_many_rows()
+        if len(row) > limits.IMPORT_COLUMNS:
+            raise SpreadsheetError(
+                _("Row %(row)s has %(count)s columns; the file's format has fewer than %(limit)s.")
+                % {
+                    "row": thai.thai_digits(number),
+                    "count": thai.thai_digits(len(row)),
+                    "limit": thai.thai_digits(limits.IMPORT_COLUMNS),
+                }
+            )
+        for value in row:
+            if isinstance(value, str) and len(value) > limits.IMPORT_CELL_CHARS:
+                raise SpreadsheetError(cell_too_long_message(number))
+        kept.append(row)
+    return kept
+
+
+def too_many_rows() -> SpreadsheetError:
+    return SpreadsheetError(
+        _("The file has more than %(limit)s rows of measures; a report holds at most %(limit)s.")
+        % {"limit": thai.thai_digits(limits.IMPORT_ROWS)}
+    )
+
+
+def cell_too_long_message(row: int) -> str:
+    return _("Row %(row)s holds a cell of more than %(limit)s characters.") % {
+        "row": thai.thai_digits(row),
+        "limit": thai.thai_digits(f"{limits.IMPORT_CELL_CHARS:,}"),
+    }
+
+
 def _dataset(rows: list[list], headers: list[str]) -> tablib.Dataset:
-    """The rows under the header, formulas refused, trailing blank rows dropped."""
-    while rows and all(value in (None, "") for value in rows[-1]):
-        rows.pop()
+    """The rows under the header, formulas refused."""
     headers = [str(h).strip() if h is not None else "" for h in headers]
     for number, row in enumerate(rows, start=2):
         for header, value in zip(headers, row, strict=False):
@@ -147,8 +203,13 @@ class XLSXFormat(base_formats.XLSX):
         try:
             book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True)
             # A formula cell's value is its formula text ("=SUM(…)"), refused like typed ones.
-            rows = [[cell.value for cell in cells] for cells in book.active.iter_rows()]
+            # Bounded in width too: a sheet may claim any size in its dimension, and openpyxl
+            # fills every row to it.
+            sheet_rows = book.active.iter_rows(max_col=limits.IMPORT_COLUMNS + 1, values_only=True)
+            rows = _bounded_rows(sheet_rows)
             book.close()
+        except SpreadsheetError:
+            raise
         except Exception:  # openpyxl raises many types for a damaged or foreign archive
             raise SpreadsheetError(not_a_message(XLSX_KIND)) from None
         if not rows:
@@ -169,7 +230,15 @@ class CSVFormat(base_formats.CSV):
         return "rb"
 
     def create_dataset(self, in_stream):
-        rows = list(csv.reader(io.StringIO(decode_text(in_stream), newline="")))
+        text = decode_text(in_stream)
+        first_line = text.split("\n", 1)[0]
+        # Excel's "Unicode text" separates cells with tabs.
+        delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        try:
+            rows = _bounded_rows(reader)
+        except csv.Error:
+            raise SpreadsheetError(cell_too_long_message(reader.line_num)) from None
         if not rows:
             raise SpreadsheetError(_("The file is empty."))
         return _dataset(rows[1:], rows[0])
@@ -180,6 +249,11 @@ class CSVFormat(base_formats.CSV):
 
 
 def decode_text(data: bytes) -> str:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     if b"\x00" in data:
         raise SpreadsheetError(_("This file is not a text file, whatever its name says."))
     try:

@@ -7,12 +7,16 @@ character offsets, so that a page can highlight it without reviewing again.
 """
 
 import hashlib
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
+from itertools import islice
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from itaportal import limits
 from measures import thai
 
 ERROR, WARNING = "error", "warning"
@@ -30,6 +34,9 @@ COLUMN_LABELS = {
     "outcomes": _("outcome"),
     "scores": _("indicator scores"),
 }
+
+
+EXCERPT_CONTEXT = 200
 
 
 @dataclass(frozen=True)
@@ -59,8 +66,15 @@ class Finding:
 
     @property
     def excerpt(self) -> tuple[str, str, str]:
-        """The text split around the problem: (before, problem, after) for highlighting."""
-        return self.text[: self.start], self.text[self.start : self.end], self.text[self.end :]
+        """The text split around the problem: (before, problem, after) for highlighting, with
+        at most EXCERPT_CONTEXT characters either side, so that a page of findings on long
+        texts stays short."""
+        before, after = self.text[: self.start], self.text[self.end :]
+        if len(before) > EXCERPT_CONTEXT:
+            before = "…" + before[-EXCERPT_CONTEXT:]
+        if len(after) > EXCERPT_CONTEXT:
+            after = after[:EXCERPT_CONTEXT] + "…"
+        return before, self.text[self.start : self.end], after
 
     @property
     def location_parts(self) -> tuple[str, str, str]:
@@ -117,6 +131,17 @@ class ReviewInput:
     # Indicator number → its name in the ITA framework.
     indicator_names: dict[int, str]
     accepted_words: frozenset[str] = field(default_factory=frozenset)
+    # When the checks stop reading (time.monotonic()), and how many cells each check left unread.
+    deadline: float = field(default_factory=lambda: time.monotonic() + limits.REVIEW_SECONDS)
+    unread: dict[str, int] = field(default_factory=dict)
+
+    def cells_in_time(self, check: str) -> Iterator["Cell"]:
+        """The cells, until the review's time is up; the check's unread cells are counted."""
+        for index, cell in enumerate(self.cells):
+            if time.monotonic() > self.deadline:
+                self.unread[check] = len(self.cells) - index
+                return
+            yield cell
 
     @cached_property
     def cells(self) -> list[Cell]:
@@ -161,5 +186,32 @@ def check(name: str) -> Callable[[Check], Check]:
 
 
 def run_checks(review: ReviewInput, names: Iterable[str] | None = None) -> Iterator[Finding]:
+    """Every check's findings, at most REVIEW_FINDINGS_PER_CHECK each; then a warning for each
+    check that listed no more or ran out of time, so that what was not checked is never taken
+    for checked."""
     for name in names or CHECKS:
-        yield from CHECKS[name](review)
+        findings = iter(CHECKS[name](review))
+        yield from islice(findings, limits.REVIEW_FINDINGS_PER_CHECK)
+        if next(findings, None) is not None:
+            yield Finding(
+                name,
+                WARNING,
+                _(
+                    "This check lists its first %(count)s findings only; correct them and "
+                    "review again to see the rest."
+                )
+                % {"count": thai.thai_digits(limits.REVIEW_FINDINGS_PER_CHECK)},
+            )
+        if unread := review.unread.get(name):
+            yield Finding(
+                name,
+                WARNING,
+                ngettext(
+                    "Not checked: the review ran out of time before %(count)s piece of text. "
+                    "Shorten the longest texts, or read them yourself.",
+                    "Not checked: the review ran out of time before %(count)s pieces of text. "
+                    "Shorten the longest texts, or read them yourself.",
+                    unread,
+                )
+                % {"count": thai.thai_digits(unread)},
+            )

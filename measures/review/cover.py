@@ -7,6 +7,7 @@ of the report document.
 
 from django.utils.translation import gettext as _
 
+from itaportal import limits
 from measures.review.base import WARNING, Cell, Finding
 from measures.review.language import MAX_DIFFERENCE, distance
 
@@ -27,9 +28,12 @@ def report_text_warnings(parsed, agency) -> list[Finding]:
 
 
 def cover_findings(lines: list[str], agency) -> list[Finding]:
-    """A warning for each name in ``lines`` that is one or two letters off the agency's."""
+    """A warning for each name in ``lines`` that is one or two letters off the agency's. A line
+    longer than limits.COVER_LINE_CHARS is not a cover's line, and not compared."""
     findings = []
     for number, line in enumerate(lines, start=1):
+        if len(line) > limits.COVER_LINE_CHARS:
+            continue
         cell = Cell(line, "cover", item=number)
         for name in agency_names(agency):
             if name in line:

@@ -2,20 +2,28 @@
 
 Both read the text as pythainlp's dictionary tokenizer (newmm) splits it, offline. The wrap
 spaces of text copied out of PDFs ("ของ กำนัน") fall between words, so whitespace is ignored when
-tokens are joined into phrases.
+tokens are joined into phrases; a zero-width space counts as whitespace.
+
+Every step costs time linear in the text: suggestions are the dictionary words one edit away
+(pythainlp's spell() also tries two edits, whose cost grows with the square of the word's length
+and took a minute and gigabytes for a 30-letter run), and words longer than
+limits.REVIEW_WORD_CHARS get none.
 """
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from pythainlp import thai_letters
 from pythainlp.corpus import thai_words
-from pythainlp.spell import spell
+from pythainlp.spell import NorvigSpellChecker
 from pythainlp.tokenize import word_tokenize
 
+from itaportal import limits
 from measures import thai
 from measures.review.base import WARNING, Cell, ReviewInput, check
 
@@ -29,17 +37,31 @@ def dictionary() -> frozenset[str]:
     return frozenset(thai_words())
 
 
+@cache
+def _spell_checker() -> NorvigSpellChecker:
+    """pythainlp's default spelling dictionary with its word frequencies."""
+    return NorvigSpellChecker()
+
+
 def warm_up() -> None:
-    """Load the word list and build the tokenizer's dictionary, once per process."""
+    """Load the word lists and build the tokenizer's dictionary, once per process."""
     dictionary()
+    _spell_checker()
     word_tokenize("ตรวจ", engine="newmm")
 
 
-# About four 100-measure reports' worth of cells: re-reviewing an unchanged report is cheap, and
-# the cache stays in the tens of megabytes.
-@lru_cache(maxsize=4_096)
+# Texts up to this long are kept tokenized: re-reviewing an unchanged report is cheap, and the
+# cache stays in the tens of megabytes (real items are a few hundred characters; a long one is
+# tokenized again each time).
+CACHED_TEXT_CHARS = 1_000
+
+
 def tokens(text: str) -> tuple[tuple[str, int, int], ...]:
     """(token, start, end) for every token of ``text``, whitespace included."""
+    return _cached_tokens(text) if len(text) <= CACHED_TEXT_CHARS else _tokens(text)
+
+
+def _tokens(text: str) -> tuple[tuple[str, int, int], ...]:
     spans, position = [], 0
     for token in word_tokenize(text, engine="newmm", keep_whitespace=True):
         spans.append((token, position, position + len(token)))
@@ -47,13 +69,35 @@ def tokens(text: str) -> tuple[tuple[str, int, int], ...]:
     return tuple(spans)
 
 
+_cached_tokens = lru_cache(maxsize=4_096)(_tokens)
+
+
 def _is_thai_word(token: str) -> bool:
     return THAI_WORD.fullmatch(token) is not None
 
 
+def _is_blank(token: str) -> bool:
+    return not thai.SPACES.sub("", token)
+
+
 @lru_cache(maxsize=5_000)
 def suggestions(word: str) -> tuple[str, ...]:
-    return tuple(s for s in spell(word) if s != word)[:MAX_SUGGESTIONS]
+    """Dictionary words one edit (a letter left out, added, changed or two swapped) from
+    ``word``, the most frequent first; none for a word over limits.REVIEW_WORD_CHARS."""
+    if len(word) > limits.REVIEW_WORD_CHARS:
+        return ()
+    checker = _spell_checker()
+    found = set(checker.known(_one_edit(word))) - {word}
+    return tuple(sorted(found, key=lambda s: (-checker.freq(s), s))[:MAX_SUGGESTIONS])
+
+
+def _one_edit(word: str) -> set[str]:
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    edits = {left + right[1:] for left, right in splits if right}
+    edits.update(left + right[1] + right[0] + right[2:] for left, right in splits[:-2])
+    edits.update(left + c + right[1:] for left, right in splits if right for c in thai_letters)
+    edits.update(left + c + right for left, right in splits for c in thai_letters)
+    return edits
 
 
 @check("spelling")
@@ -61,7 +105,7 @@ def spelling(review: ReviewInput):
     """Thai words found neither in the dictionary nor among the agency's own words."""
     words = dictionary()
     own = [*review.names, *review.accepted_words]
-    for cell in review.cells:
+    for cell in review.cells_in_time("spelling"):
         spans = tokens(cell.text)
         unknown = _clusters(
             spans,
@@ -73,12 +117,13 @@ def spelling(review: ReviewInput):
         )
         if not unknown:
             continue
+        pieces = _pieces(spans)
         covered = _occurrences(cell.text, own)
         for start, end in unknown:
             # Overlap, not containment: the tokenizer may cut across a name's first letter.
             if any(s < end and start < e for s, e in covered):
                 continue
-            start, end, proposals = _widest_correctable(cell.text, spans, start, end)
+            start, end, proposals = _widest_correctable(cell.text, pieces, start, end)
             yield cell.finding(
                 "spelling",
                 WARNING,
@@ -95,20 +140,29 @@ def _stands_alone(spans, index: int) -> bool:
     if len(spans[index][0]) > 1:
         return False
     neighbours = spans[max(index - 1, 0) : index] + spans[index + 1 : index + 2]
-    return all(token.isspace() for token, _start, _end in neighbours)
+    return all(_is_blank(token) for token, _start, _end in neighbours)
 
 
-def _widest_correctable(text: str, spans, start: int, end: int):
+def _widest_correctable(text: str, pieces: dict[str, dict[int, int]], start: int, end: int):
     """The tokenizer cuts a misspelt word into pieces (ปฏิ|บัต for ปฏิบัต): take in the piece
     before or after when that makes a word one edit from a dictionary word, and suggest it."""
-    before = next((s for _t, s, e in spans if e == start and not text[s:e].isspace()), start)
-    after = next((e for _t, s, e in spans if s == end and not text[s:e].isspace()), end)
-    for wide_start, wide_end in ((before, end), (start, after), (before, after), (start, end)):
+    before, after = pieces["ending"].get(start, start), pieces["starting"].get(end, end)
+    for wide_start, wide_end in ((before, end), (start, after), (before, after)):
         word = text[wide_start:wide_end]
         proposals = suggestions(word)
         if proposals and distance(word, proposals[0], 1) <= 1:
             return wide_start, wide_end, proposals
     return start, end, suggestions(text[start:end])
+
+
+def _pieces(spans) -> dict[str, dict[int, int]]:
+    """The non-blank tokens by where they end and where they start: looked up for each unknown
+    word, where a scan of the spans would cost the square of a cell's length."""
+    solid = [(start, end) for token, start, end in spans if not _is_blank(token)]
+    return {
+        "ending": {end: start for start, end in solid},
+        "starting": {start: end for start, end in solid},
+    }
 
 
 def _clusters(spans, unknown: list[int]) -> list[tuple[int, int]]:
@@ -118,7 +172,7 @@ def _clusters(spans, unknown: list[int]) -> list[tuple[int, int]]:
     clusters: list[list[int]] = []
     for index in unknown:
         if clusters and all(
-            len(token) <= 2 and not token.isspace()
+            len(token) <= 2 and not _is_blank(token)
             for token, _start, _end in spans[clusters[-1][1] + 1 : index]
         ):
             clusters[-1][1] = index
@@ -214,11 +268,11 @@ class Phrase:
         )
 
 
-def phrases(texts: list[str]) -> dict[str, Phrase]:
+def phrases(texts: Iterable[str]) -> dict[str, Phrase]:
     """Every run of one to three Thai words, joined with whitespace removed, and where it is."""
     found: dict[str, Phrase] = {}
     for index, text in enumerate(texts):
-        words = [(t, s, e, _is_thai_word(t)) for t, s, e in tokens(text) if not t.isspace()]
+        words = [(t, s, e, _is_thai_word(t)) for t, s, e in tokens(text) if not _is_blank(t)]
         for first, (_token, start, _end, thai_word) in enumerate(words):
             if not thai_word:
                 continue
@@ -239,7 +293,7 @@ def phrases(texts: list[str]) -> dict[str, Phrase]:
 def variants(review: ReviewInput):
     """The same name or phrase spelled two ways in one report; the agency's names count."""
     words = dictionary()
-    found = phrases([cell.text for cell in review.cells])
+    found = phrases(cell.text for cell in review.cells_in_time("variants"))
     for name, phrase in phrases(review.names).items():
         found.setdefault(name, Phrase(name, phrase.size, [])).authoritative = True
     by_sound: dict[str, list[Phrase]] = defaultdict(list)
@@ -263,13 +317,15 @@ def variants(review: ReviewInput):
 
 def _shortest_first(cells: list[Cell], candidates):
     """One finding per spot: of overlapping spans, the shortest says most precisely what differs."""
-    kept: list[tuple[int, int, int]] = []
+    covered: dict[int, set[int]] = defaultdict(set)
     for (index, start, end), preferred in sorted(
         candidates, key=lambda c: (c[0][0], c[0][2] - c[0][1], c[0][1])
     ):
-        if any(i == index and s < end and start < e for i, s, e in kept):
+        # The characters already quoted, per cell: a phrase is at most three words, so the
+        # test costs its length however many findings the cell has.
+        if any(position in covered[index] for position in range(start, end)):
             continue
-        kept.append((index, start, end))
+        covered[index].update(range(start, end))
         count = len(preferred.occurrences)
         if preferred.authoritative:
             message = _("Spelled differently from the agency's own “%(preferred)s”.")

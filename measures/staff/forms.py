@@ -7,10 +7,20 @@ from django.core.files.base import ContentFile
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from itaportal import limits
 from measures import thai
 from measures.editing import MEASURE_FIELDS, OutcomeData
 from measures.imports.spreadsheet import SpreadsheetError, read_upload
-from measures.models import AcceptedWord, Agency, Division, Indicator, Measure, Membership, Report
+from measures.models import (
+    AcceptedWord,
+    Agency,
+    Division,
+    Indicator,
+    Measure,
+    Membership,
+    PlainTextFormField,
+    Report,
+)
 
 
 class MeasureForm(forms.ModelForm):
@@ -46,7 +56,9 @@ class MeasureForm(forms.ModelForm):
 
 
 class ItemForm(forms.Form):
-    text = forms.CharField(label=_("text"), widget=forms.Textarea(attrs={"rows": 4}))
+    text = PlainTextFormField(
+        label=_("text"), max_length=limits.ITEM_CHARS, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class OutcomeForm(ItemForm):
@@ -69,6 +81,22 @@ class BaseItemFormSet(forms.BaseFormSet):
 
     Blank extra rows ("add an item") and rows ticked for deletion are left out.
     """
+
+    def clean(self):
+        super().clean()
+        count = sum(
+            1
+            for form in self.forms
+            if form.is_valid() and form.has_changed() and not self._should_delete_form(form)
+        )
+        if count > limits.ITEMS_PER_LIST:
+            raise forms.ValidationError(
+                _("A list holds at most %(limit)s items; this one has %(count)s.")
+                % {
+                    "limit": thai.thai_digits(limits.ITEMS_PER_LIST),
+                    "count": thai.thai_digits(count),
+                }
+            )
 
     def items(self) -> list[dict]:
         return [form.cleaned_data for form in self.ordered_forms]
@@ -106,7 +134,11 @@ def outcome_data(formset) -> list[OutcomeData]:
 
 
 class NewMeasureForm(forms.Form):
-    title = forms.CharField(label=_("measure, project or activity"), widget=forms.Textarea)
+    title = PlainTextFormField(
+        label=_("measure, project or activity"),
+        max_length=limits.TITLE_CHARS,
+        widget=forms.Textarea,
+    )
 
 
 class ScoresForm(forms.Form):
@@ -301,6 +333,6 @@ class WithdrawalForm(forms.Form):
             "Kept with the report's history, for the agency's staff only; for example, "
             "“personal data in measure 3”."
         ),
-        max_length=1000,
+        max_length=limits.WITHDRAWAL_REASON_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -1,7 +1,9 @@
 """Staff pages of a fiscal year's report: the dashboard, measures, scores, preview and history."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -83,11 +85,15 @@ def measure_new(request, year: int):
     _member, report = get_for_user(request, Report, allow=coordinator, fiscal_year=year)
     form = NewMeasureForm(request.POST or None)
     if form.is_valid():
-        measure = editing.measure_create(
-            report=report, by=request.user, title=form.cleaned_data["title"]
-        )
-        messages.success(request, _("The measure was added. Fill in its details."))
-        return redirect("staff:measure", pk=measure.pk)
+        try:
+            measure = editing.measure_create(
+                report=report, by=request.user, title=form.cleaned_data["title"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The measure was added. Fill in its details."))
+            return redirect("staff:measure", pk=measure.pk)
     return render(request, "staff/measure_new.html", {"report": report, "form": form})
 
 
@@ -130,6 +136,8 @@ def measure_edit(request, pk: int):
         "setup_allowed": setup_allowed,
         "conflict": conflict,
         "version": version,
+        "max_form_bytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+        "max_form_mb": thai.thai_digits(settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)),
         **forms,
     }
     status = 409 if conflict is not None else 200

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from itaportal import limits
 from measures.document import report_document
 from measures.models import Report
 from reports.pdf import render_report_pdf
@@ -42,6 +43,8 @@ class Command(BaseCommand):
         elif publication is None:
             raise CommandError(_("This report is not published yet: use --draft."))
         else:
-            _filename, _mimetype, content = published_pdf(publication, archival=archival)
+            _filename, _mimetype, content = published_pdf(
+                publication, archival=archival, wait=limits.RENDER_LOCK_SECONDS
+            )
         output.write_bytes(content)
         self.stdout.write(_("Wrote %(path)s.") % {"path": output})
