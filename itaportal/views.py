@@ -35,3 +35,9 @@ def language(request):
     ):
         next_url = "/"
     return render(request, "language.html", {"next": next_url})
+
+
+def csrf_failure(request, reason=""):
+    """A form refused by the CSRF check (a page open too long, cookies off): said in the site's
+    language and layout, with the way back, instead of Django's English page."""
+    return render(request, "403_csrf.html", status=403)

@@ -1,10 +1,20 @@
+from django.contrib.auth.views import PasswordResetView
 from django.urls import path
 
 from measures.accounts import views
+from measures.notifications.forms import OutboxPasswordResetForm
+from measures.notifications.views import notification_settings
 
 urlpatterns = [
     path("two-factor/", views.two_factor, name="two_factor"),
     path("two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
     path("two-factor/off/", views.two_factor_off, name="two_factor_off"),
     path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
+    path("notifications/", notification_settings, name="notifications"),
+    # Before django.contrib.auth.urls: the reset link goes through the outbox, in Thai.
+    path(
+        "password_reset/",
+        PasswordResetView.as_view(form_class=OutboxPasswordResetForm),
+        name="password_reset",
+    ),
 ]
