@@ -9,7 +9,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("measures.accounts.urls")),
-    path("accounts/", include("django.contrib.auth.urls")),
     path("staff/", include("measures.staff.urls")),
     path("", include("reports.urls_opendata")),
     # Last: the public report URLs take any slug at the root (/mueang-phalai/2568/).

@@ -264,7 +264,7 @@ def report_return(*, report: Report, by, reason: str, divisions=()) -> Report:
     report.hand_ins.filter(division__in=divisions).delete()
     changes = [{"field": "reason", "before": "", "after": reason}]
     if divisions:
-        changes.append({"field": "divisions", "before": "", "after": _names(divisions)})
+        changes.append({"field": "divisions_concerned", "before": "", "after": _names(divisions)})
     Change.objects.create(report=report, user=by, action=Change.Action.RETURNED, changes=changes)
     events.sent_back(report, by=by, reason=reason, divisions=divisions)
     return report

@@ -1,3 +1,4 @@
+from django.contrib.auth import urls as auth_urls
 from django.contrib.auth.views import PasswordResetView
 from django.urls import path
 
@@ -11,10 +12,11 @@ urlpatterns = [
     path("two-factor/off/", views.two_factor_off, name="two_factor_off"),
     path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
     path("notifications/", notification_settings, name="notifications"),
-    # Before django.contrib.auth.urls: the reset link goes through the outbox, in Thai.
+    # Django's sign-in pages, but the reset link goes through the outbox, in Thai.
     path(
         "password_reset/",
         PasswordResetView.as_view(form_class=OutboxPasswordResetForm),
         name="password_reset",
     ),
+    *(pattern for pattern in auth_urls.urlpatterns if pattern.name != "password_reset"),
 ]

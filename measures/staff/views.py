@@ -80,7 +80,7 @@ def _year_context(report: Report, membership) -> dict:
         sent_back = {item["field"]: item["after"] for item in decision.changes}
         sent_back["change"] = decision
         # Division staff read it when it concerns their division.
-        concerned = sent_back.get("divisions", "").split(", ")
+        concerned = sent_back.get("divisions_concerned", "").split(", ")
         if membership.role == "division_staff" and not any(
             p.division.name in concerned for p in progress if p.division.pk in mine
         ):
