@@ -33,15 +33,21 @@ def test_the_dashboard_says_who_edited_each_measure_last(client, coordinator, de
     assert "๑ รายการ" in content
 
 
-def test_the_coordinator_starts_the_current_fiscal_year(client, coordinator, demo_report):
-    year = thai.fiscal_year(timezone.localdate())
+def test_the_dashboard_always_offers_the_current_fiscal_year(
+    client, coordinator, staff_palad, demo_report
+):
+    year = thai.thai_digits(thai.fiscal_year(timezone.localdate()))
     client.force_login(coordinator)
     dashboard = client.get("/staff/").content.decode()
-    assert f"เริ่มรายงานปีงบประมาณ พ.ศ. {thai.thai_digits(year)}" in dashboard
-    response = client.post("/staff/start/")
-    assert response.url == f"/staff/{year}/"
-    assert Report.objects.filter(agency=demo_report.agency, fiscal_year=year).exists()
-    assert "ยังไม่มีมาตรการ" in client.get("/staff/").content.decode()
+    assert f"ปีงบประมาณ พ.ศ. {year} ยังไม่ได้เปิด" in dashboard
+    # One action, one name, wherever it is offered.
+    assert dashboard.count(f"เปิดปีงบประมาณ พ.ศ. {year}") == 1
+    assert "เริ่มรายงาน" not in dashboard and "เริ่มปีงบประมาณ" not in dashboard
+    client.force_login(staff_palad)
+    dashboard = client.get("/staff/").content.decode()
+    assert f"ปีงบประมาณ พ.ศ. {year} ยังไม่ได้เปิด" in dashboard
+    assert "ผู้ประสานงาน ITA ของหน่วยงานเป็นผู้เปิดปีงบประมาณ" in dashboard
+    assert f"เปิดปีงบประมาณ พ.ศ. {year}</a>" not in dashboard
 
 
 def test_english_works_when_selected(client, coordinator, demo_report):
