@@ -2,7 +2,6 @@ import pytest
 from django.utils import timezone
 
 from measures import thai
-from measures.models import Report
 from tests.staff_helpers import editor_data, formset_data
 
 

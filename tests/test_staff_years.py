@@ -32,7 +32,7 @@ def test_others_learn_who_opens_the_year(client, staff_palad, coordinator, demo_
     content = client.get(f"/staff/{YEAR}/").content.decode()
     assert "ผู้ประสานงาน: สมศรี ประสานงาน" in content
     assert "coordinator@example.com" in content
-    assert "<form method=\"post\" action" not in content
+    assert '<form method="post" action' not in content
 
 
 def test_a_year_that_cannot_be_opened_yet_says_so(client, coordinator, demo_report):
