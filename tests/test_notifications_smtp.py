@@ -94,7 +94,9 @@ def test_the_years_messages_reach_the_right_people(
     assert received(smtp) == [
         ("approver@example.com", f"[อบต.เมืองพะไล] รายงานปีงบประมาณ {Y} รอการอนุมัติจากท่าน")
     ]
-    assert "เหตุผลที่ระบุ: กองอื่นไม่มีผู้ใช้ในระบบ" in body
+    assert (
+        "ส่วนราชการที่ยังไม่ได้ส่งงาน: กองคลัง, กองช่าง, กองการศึกษาฯ เหตุผลที่ระบุ: กองอื่นไม่มีผู้ใช้ในระบบ"
+    ) in body
     head = as_user(approver)
     assert "อนุมัติรายงานหรือไม่" in head.get(link_in(body)).content.decode()
 

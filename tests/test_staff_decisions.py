@@ -102,6 +102,7 @@ def test_sending_back_needs_a_reason_and_tells_those_concerned(
         assert message.subject == "[อบต.เมืองพะไล] รายงานปีงบประมาณ ๒๕๖๘ ถูกส่งกลับไปแก้ไข"
         assert reason in message.body
         assert "สมชาย ใจดี ส่งรายงานปีงบประมาณ พ.ศ. ๒๕๖๘ กลับไปแก้ไข" in message.body
+        assert "ส่วนราชการที่ต้องแก้ไขงาน: กองคลัง งานของ" in message.body
 
     for user, sees in [(coordinator, True), (staff_finance, True), (staff_palad, False)]:
         client.force_login(user)
@@ -158,7 +159,7 @@ def test_the_approver_is_told_of_a_submission_with_a_working_link(
     assert message.to == ["approver@example.com"]
     assert message.subject == "[อบต.เมืองพะไล] รายงานปีงบประมาณ ๒๕๖๘ รอการอนุมัติจากท่าน"
     assert "สมศรี ประสานงาน เสนอรายงานปีงบประมาณ พ.ศ. ๒๕๖๘ ให้ท่านพิจารณาอนุมัติ" in message.body
-    assert "เรียน คุณสมชาย ใจดี" in message.body
+    assert "เรียน สมชาย ใจดี" in message.body
     assert "http://127.0.0.1:8000/accounts/notifications/" in message.body
     client.force_login(approver)
     assert "อนุมัติรายงานหรือไม่" in client.get(link_in(message.body)).content.decode()

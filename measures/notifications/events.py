@@ -126,7 +126,8 @@ def submitted(report: Report, *, by, reason: str, pending: list[Division]):
         page="staff:approve",
         actor=by,
         reason=reason,
-        pending=pending,
+        # Names: the text templates render without escaping, where join needs strings.
+        pending=[division.name for division in pending],
     )
 
 
@@ -143,7 +144,14 @@ def sent_back(report: Report, *, by, reason: str, divisions: list[Division]):
     if divisions:
         users += members(report.agency, Role.DIVISION_STAFF, divisions=divisions)
     return _queue(
-        Kind.SENT_BACK, users, "sent_back", report, by, actor=by, reason=reason, divisions=divisions
+        Kind.SENT_BACK,
+        users,
+        "sent_back",
+        report,
+        by,
+        actor=by,
+        reason=reason,
+        divisions=[division.name for division in divisions],
     )
 
 
