@@ -16,14 +16,6 @@ pytestmark = pytest.mark.browser
 REASON = "ผลลัพธ์มาตรการที่ ๕ อ้างคะแนนตัวชี้วัดที่ ๑๐ ไม่ตรงกับคะแนนที่บันทึกไว้"
 
 
-@pytest.fixture
-def revision(demo_report):
-    """A new revision of the demo report that no division has handed in yet."""
-    Report.objects.filter(pk=demo_report.pk).update(status=Report.Status.DRAFT)
-    demo_report.hand_ins.all().delete()
-    return demo_report
-
-
 def cite_score(page, report, score):
     """Staff of สำนักปลัด type measure 5's cited score of indicator 10."""
     page.goto(f"/staff/measures/{report.measures.get(number=5).pk}/")

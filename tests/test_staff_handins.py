@@ -1,20 +1,10 @@
 """The divisions' hand-ins: handing in and reopening, what the coordinator follows, and how
 submission waits for them."""
 
-import pytest
 from django.core import mail
 
 from measures.models import Change, HandIn, Report, Result
 from tests.mail_helpers import deliver_queued, link_in
-
-
-@pytest.fixture
-def draft(demo_report):
-    """A new revision of the demo report that no division has handed in yet."""
-    Report.objects.filter(pk=demo_report.pk).update(status=Report.Status.DRAFT)
-    demo_report.hand_ins.all().delete()
-    demo_report.refresh_from_db()
-    return demo_report
 
 
 def division(report, name):
@@ -22,9 +12,9 @@ def division(report, name):
 
 
 def test_a_division_hands_in_and_the_coordinator_is_told(
-    client, coordinator, staff_palad, approver, draft
+    client, coordinator, staff_palad, approver, revision
 ):
-    palad = division(draft, "สำนักปลัด")
+    palad = division(revision, "สำนักปลัด")
     client.force_login(staff_palad)
     page = client.get("/staff/2568/").content.decode()
     assert "ส่งงานของสำนักปลัด" in page
@@ -33,9 +23,9 @@ def test_a_division_hands_in_and_the_coordinator_is_told(
     content = response.content.decode()
     assert "สำนักปลัด ส่งงานแล้ว และแจ้งผู้ประสานงานแล้ว" in content
     assert "เปิดงานของสำนักปลัดกลับมาแก้ไข" in content
-    hand_in = HandIn.objects.get(report=draft, division=palad)
+    hand_in = HandIn.objects.get(report=revision, division=palad)
     assert hand_in.by == staff_palad
-    assert draft.changes.filter(action=Change.Action.HANDED_IN, subject="สำนักปลัด").exists()
+    assert revision.changes.filter(action=Change.Action.HANDED_IN, subject="สำนักปลัด").exists()
 
     deliver_queued()
     [message] = mail.outbox
@@ -47,41 +37,41 @@ def test_a_division_hands_in_and_the_coordinator_is_told(
     assert "กองคลัง" in progress
 
 
-def test_handing_in_is_refused_while_a_measure_misses_results(client, staff_palad, draft):
-    palad = division(draft, "สำนักปลัด")
-    Result.objects.filter(measure__report=draft, measure__number__in=[2, 5]).delete()
+def test_handing_in_is_refused_while_a_measure_misses_results(client, staff_palad, revision):
+    palad = division(revision, "สำนักปลัด")
+    Result.objects.filter(measure__report=revision, measure__number__in=[2, 5]).delete()
     client.force_login(staff_palad)
     response = client.post(f"/staff/2568/divisions/{palad.pk}/hand-in/", follow=True)
     assert (
         "ยังส่งงานไม่ได้: กรุณากรอกผลการดำเนินการและผลลัพธ์ของทุกมาตรการก่อน มาตรการที่ ๒, ๕"
         in response.content.decode()
     )
-    assert not draft.hand_ins.exists()
-    assert not draft.changes.exists() or not draft.changes.filter(action="handed_in").exists()
+    assert not revision.hand_ins.exists()
+    assert not revision.changes.exists() or not revision.changes.filter(action="handed_in").exists()
 
 
-def test_a_division_reopens_until_submission(client, coordinator, staff_palad, draft):
-    palad = division(draft, "สำนักปลัด")
+def test_a_division_reopens_until_submission(client, coordinator, staff_palad, revision):
+    palad = division(revision, "สำนักปลัด")
     client.force_login(staff_palad)
     client.post(f"/staff/2568/divisions/{palad.pk}/hand-in/")
     client.post(f"/staff/2568/divisions/{palad.pk}/reopen/")
-    assert not draft.hand_ins.exists()
-    assert draft.changes.filter(action=Change.Action.HANDIN_REOPENED).count() == 1
+    assert not revision.hand_ins.exists()
+    assert revision.changes.filter(action=Change.Action.HANDIN_REOPENED).count() == 1
     client.post(f"/staff/2568/divisions/{palad.pk}/hand-in/")
     client.force_login(coordinator)
     client.post("/staff/2568/submit/", {"reason": "กองอื่นไม่มีเจ้าหน้าที่ในระบบ"})
     client.force_login(staff_palad)
     response = client.post(f"/staff/2568/divisions/{palad.pk}/reopen/", follow=True)
     assert "ทำรายการนี้ไม่ได้ขณะที่รายงานมีสถานะ “เสนอขออนุมัติแล้ว”" in response.content.decode()
-    assert draft.hand_ins.filter(division=palad).exists()
+    assert revision.hand_ins.filter(division=palad).exists()
 
 
-def test_the_coordinator_follows_each_division(client, coordinator, staff_palad, draft):
-    palad = division(draft, "สำนักปลัด")
+def test_the_coordinator_follows_each_division(client, coordinator, staff_palad, revision):
+    palad = division(revision, "สำนักปลัด")
     client.force_login(staff_palad)
     client.post(f"/staff/2568/divisions/{palad.pk}/hand-in/")
-    measure = draft.measures.get(number=1)
-    Change.objects.create(report=draft, measure=measure, user=staff_palad, action="edited")
+    measure = revision.measures.get(number=1)
+    Change.objects.create(report=revision, measure=measure, user=staff_palad, action="edited")
     client.force_login(coordinator)
     page = client.get("/staff/2568/").content.decode()
     table = page.split('<table class="progress-table">', 1)[1].split("</table>", 1)[0]
@@ -99,7 +89,7 @@ def test_the_coordinator_follows_each_division(client, coordinator, staff_palad,
 
 
 def test_submitting_before_every_division_has_handed_in_asks_why(
-    client, coordinator, approver, staff_palad, draft
+    client, coordinator, approver, staff_palad, revision
 ):
     client.force_login(coordinator)
     page = client.get("/staff/2568/submit/").content.decode()
@@ -108,13 +98,13 @@ def test_submitting_before_every_division_has_handed_in_asks_why(
     response = client.post("/staff/2568/submit/", {})
     assert response.status_code == 200
     assert "ฟิลด์นี้จำเป็น" in response.content.decode()
-    draft.refresh_from_db()
-    assert draft.status == Report.Status.DRAFT
+    revision.refresh_from_db()
+    assert revision.status == Report.Status.DRAFT
 
     client.post("/staff/2568/submit/", {"reason": "กองช่างและกองการศึกษาฯ ไม่มีผู้ใช้ในระบบ"})
-    draft.refresh_from_db()
-    assert draft.status == Report.Status.SUBMITTED
-    submitted = draft.changes.get(action=Change.Action.SUBMITTED)
+    revision.refresh_from_db()
+    assert revision.status == Report.Status.SUBMITTED
+    submitted = revision.changes.get(action=Change.Action.SUBMITTED)
     assert submitted.changes[0] == {
         "field": "not_handed_in",
         "before": "",

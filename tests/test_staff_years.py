@@ -3,7 +3,6 @@ the divisions' deadline."""
 
 import datetime
 
-import pytest
 from django.core import mail
 from django.utils import timezone
 
@@ -107,15 +106,8 @@ def test_a_deadline_in_the_past_is_refused(client, coordinator, demo_report):
     assert not Report.objects.filter(fiscal_year=YEAR).exists()
 
 
-@pytest.fixture
-def draft(demo_report):
-    Report.objects.filter(pk=demo_report.pk).update(status=Report.Status.DRAFT)
-    demo_report.hand_ins.all().delete()
-    return demo_report
-
-
 def test_setting_the_deadline_tells_the_divisions_and_is_on_record(
-    client, coordinator, staff_palad, draft
+    client, coordinator, staff_palad, revision
 ):
     client.force_login(coordinator)
     deadline = timezone.localdate() + datetime.timedelta(days=3)
@@ -123,7 +115,7 @@ def test_setting_the_deadline_tells_the_divisions_and_is_on_record(
     content = response.content.decode()
     assert f"กำหนดส่งงานวันที่ {thai.format_date(deadline)}" in content
     assert f"กำหนดส่งงานภายในวันที่ {thai.format_date(deadline)}" in content
-    change = draft.changes.get(action=Change.Action.DEADLINE)
+    change = revision.changes.get(action=Change.Action.DEADLINE)
     assert change.changes == [
         {"field": "deadline", "before": "", "after": thai.format_date(deadline)}
     ]
@@ -135,7 +127,7 @@ def test_setting_the_deadline_tells_the_divisions_and_is_on_record(
     assert reminder.run_after <= timezone.now()
     assert [m.kind for m in OutboxMessage.objects.order_by("pk")] == [Kind.YEAR]
     client.post("/staff/2568/deadline/", {"deadline": deadline.isoformat()})
-    assert draft.changes.filter(action=Change.Action.DEADLINE).count() == 1
+    assert revision.changes.filter(action=Change.Action.DEADLINE).count() == 1
     client.post("/staff/2568/deadline/", {"deadline": ""})
-    draft.refresh_from_db()
-    assert draft.deadline is None
+    revision.refresh_from_db()
+    assert revision.deadline is None

@@ -44,6 +44,7 @@ def _year_context(report: Report, page: str = "staff:report", **extra) -> dict:
 
 
 def _queue(kind, users, template, report, by=None, **context):
+    context.setdefault("actor", by)
     return messages_queue(
         kind=kind,
         users=users,
@@ -111,7 +112,6 @@ def hand_in_changed(report: Report, division: Division, *, by, handed_in: bool):
         by,
         division=division,
         handed_in=handed_in,
-        actor=by,
     )
 
 
@@ -124,7 +124,6 @@ def submitted(report: Report, *, by, reason: str, pending: list[Division]):
         report,
         by,
         page="staff:approve",
-        actor=by,
         reason=reason,
         # Names: the text templates render without escaping, where join needs strings.
         pending=[division.name for division in pending],
@@ -133,9 +132,7 @@ def submitted(report: Report, *, by, reason: str, pending: list[Division]):
 
 def approved(report: Report, *, by):
     coordinators = members(report.agency, Role.COORDINATOR)
-    return _queue(
-        Kind.APPROVED, coordinators, "approved", report, by, page="staff:publish", actor=by
-    )
+    return _queue(Kind.APPROVED, coordinators, "approved", report, by, page="staff:publish")
 
 
 def sent_back(report: Report, *, by, reason: str, divisions: list[Division]):
@@ -149,7 +146,6 @@ def sent_back(report: Report, *, by, reason: str, divisions: list[Division]):
         "sent_back",
         report,
         by,
-        actor=by,
         reason=reason,
         divisions=[division.name for division in divisions],
     )
