@@ -32,10 +32,11 @@ def hand_in(page):
     page.get_by_text("สำนักปลัด ส่งงานแล้ว และแจ้งผู้ประสานงานแล้ว").wait_for()
 
 
+@pytest.mark.parametrize("width", [1366, 390])
 def test_hand_in_review_send_back_correct_approve_publish(
-    page, coordinator, staff_palad, approver, revision
+    page, coordinator, staff_palad, approver, revision, width
 ):
-    page.set_viewport_size({"width": 1366, "height": 900})
+    page.set_viewport_size({"width": width, "height": 900})
     log_in(page, "staff_palad")
     cite_score(page, revision, "๙๕.๐๐")  # a score the stored one contradicts
     hand_in(page)
