@@ -69,24 +69,18 @@ def report_decide(request, year: int, action: str):
     decision = DECISIONS[action]
     membership, report = get_for_user(request, Report, allow=decision.allow, fiscal_year=year)
     if report.status not in decision.sources:
-        messages.error(
-            request,
-            _("This cannot be done while the report is “%(status)s”.")
-            % {"status": report.get_status_display()},
-        )
-        return redirect("staff:report", year=year)
+        return _not_now(request, report.get_status_display(), year)
     form = decision.form(request.POST if request.method == "POST" else None, report=report)
-    blocking = workflow.report_review_blocking(report) if action == "approve" else []
+    # The approver reads what stands in the way before deciding (the approval runs it again).
+    blocking = []
+    if action == "approve" and not form.is_bound:
+        blocking = workflow.report_review_blocking(report)
     if form.is_valid():
         extra = {"position": membership.position} if action == "approve" else {}
         try:
             decision.service(report=report, by=request.user, **form.cleaned_data, **extra)
         except workflow.WorkflowError as error:
-            messages.error(
-                request,
-                _("This cannot be done while the report is “%(status)s”.") % {"status": error},
-            )
-            return redirect("staff:report", year=year)
+            return _not_now(request, error, year)
         except workflow.ApprovalRefused as refused:
             form.add_error(None, str(refused))
             blocking = refused.findings
@@ -115,6 +109,13 @@ def report_decide(request, year: int, action: str):
     }
     status = 409 if form.is_bound and blocking else 200
     return render(request, f"staff/decide_{action}.html", context, status=status)
+
+
+def _not_now(request, status, year: int):
+    messages.error(
+        request, _("This cannot be done while the report is “%(status)s”.") % {"status": status}
+    )
+    return redirect("staff:report", year=year)
 
 
 def _submission(report: Report):
