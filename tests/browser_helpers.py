@@ -21,10 +21,12 @@ APPROVE = ("อนุมัติรายงาน", "ยืนยัน อน
 PUBLISH = ("เผยแพร่", "ยืนยัน เผยแพร่รายงาน", "เผยแพร่รายงานแล้ว")
 
 
-def act(page, link, confirm, done, **fields):
-    """Open a workflow step from the dashboard, fill its confirmation page (label → text), confirm
-    it and wait until the dashboard says it was done."""
+def act(page, link, confirm, done, on_page=None, **fields):
+    """Open a workflow step from the dashboard, look at its confirmation page (``on_page()``),
+    fill it (label → text), confirm it and wait until the dashboard says it was done."""
     page.get_by_role("link", name=link, exact=True).click()
+    if on_page is not None:
+        on_page()
     for label, text in fields.items():
         page.get_by_label(label).fill(text)
     page.get_by_role("button", name=confirm).click()

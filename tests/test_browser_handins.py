@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from measures import thai
 from measures.models import Change, Report
-from tests.browser_helpers import SUBMIT, act, log_in, log_out
+from tests.browser_helpers import APPROVE, PUBLISH, SUBMIT, act, log_in, log_out
 from tests.test_browser_staff import serious_violations
 
 pytestmark = pytest.mark.browser
@@ -64,11 +64,12 @@ def test_hand_in_review_send_back_correct_approve_publish(
     progress = page.locator("table.progress-table")
     assert "ส่งงานแล้ว" in progress.locator("tr", has_text="สำนักปลัด").inner_text()
     assert "กำลังดำเนินการ" in progress.locator("tr", has_text="กองคลัง").inner_text()
-    page.get_by_role("link", name="เสนอขออนุมัติ", exact=True).click()
-    check("submit")
-    page.get_by_label("เหตุใดจึงเสนอก่อนที่ทุกส่วนราชการจะส่งงาน").fill("กองอื่นไม่มีผู้ใช้ในระบบ")
-    page.get_by_role("button", name="ยืนยัน เสนอขออนุมัติ").click()
-    page.get_by_text("เสนอรายงานขออนุมัติแล้ว").first.wait_for()
+    act(
+        page,
+        *SUBMIT,
+        on_page=lambda: check("submit"),
+        **{"เหตุใดจึงเสนอก่อนที่ทุกส่วนราชการจะส่งงาน": "กองอื่นไม่มีผู้ใช้ในระบบ"},
+    )
     assert "แก้ไขข้อผิดพลาด ๑ รายการก่อนเผยแพร่" in page.content()  # the review opens
     log_out(page)
 
@@ -101,16 +102,10 @@ def test_hand_in_review_send_back_correct_approve_publish(
     act(page, *SUBMIT, **{"เหตุใดจึงเสนอก่อนที่ทุกส่วนราชการจะส่งงาน": "แก้ไขมาตรการที่ ๕ แล้ว"})
     log_out(page)
     log_in(page, "approver")
-    page.get_by_role("link", name="อนุมัติรายงาน", exact=True).click()
-    check("approve")
-    page.get_by_role("button", name="ยืนยัน อนุมัติรายงาน").click()
-    page.get_by_text("อนุมัติรายงานแล้ว").first.wait_for()
+    act(page, *APPROVE, on_page=lambda: check("approve"))
     log_out(page)
     log_in(page, "coordinator")
-    page.get_by_role("link", name="เผยแพร่", exact=True).click()
-    check("publish")
-    page.get_by_role("button", name="ยืนยัน เผยแพร่รายงาน").click()
-    page.get_by_text("เผยแพร่รายงานแล้ว").first.wait_for()
+    act(page, *PUBLISH, on_page=lambda: check("publish"))
 
     revision.refresh_from_db()
     assert revision.status == Report.Status.PUBLISHED
