@@ -274,3 +274,38 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = limits.FORM_BYTES
 # A report's Word file unpacks to a few megabytes; 25 MB of XML keeps a worker well under
 # 600 MB whatever the file holds (bench/bench_import.py).
 IMPORT_MAX_UNPACKED_BYTES = envint("IMPORT_MAX_UNPACKED_BYTES", 25 * 1024 * 1024)
+
+# E-mail (notifications, invitations, password resets): written to the outbox during a request
+# and sent by the worker (`manage.py db_worker`). With no EMAIL_HOST the messages are written to
+# the log instead, so a local demo needs no mail server.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = envint("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "0")
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", "0")
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = os.environ.get("EMAIL_FROM", "ITA Portal <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "measures.notifications.outbox.LogEmailBackend"
+)
+# Seconds to wait before each new attempt at a message the mail server did not take; after the
+# last one the message is marked failed in the outbox.
+EMAIL_RETRY_DELAYS = [60, 5 * 60, 30 * 60, 2 * 60 * 60]
+# The address the links in e-mails start with (they are written without a request at hand).
+PORTAL_URL = os.environ.get(
+    "PORTAL_URL",
+    f"https://{ALLOWED_HOSTS[0]}" if not DEBUG and ALLOWED_HOSTS else "http://127.0.0.1:8000",
+).rstrip("/")
+if not PORTAL_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"PORTAL_URL must start with https:// or http://, not {PORTAL_URL!r}"
+    )
+
+# A refused form (expired page, cookies off) gets a page in the site's layout and language.
+CSRF_FAILURE_VIEW = "itaportal.views.csrf_failure"

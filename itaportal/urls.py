@@ -16,7 +16,6 @@ urlpatterns = [
     path("admin/password_change/", RedirectView.as_view(pattern_name="password_change")),
     path("admin/", admin.site.urls),
     path("accounts/", include("measures.accounts.urls")),
-    path("accounts/", include("django.contrib.auth.urls")),
     path("staff/", include("measures.staff.urls")),
     path("", include("reports.urls_opendata")),
     # Last: the public report URLs take any slug at the root (/mueang-phalai/2568/).

@@ -50,3 +50,9 @@ def bad_request(request, exception):
         "limit_mb": thai.thai_digits(settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)),
     }
     return render(request, "400.html", context, status=413 if too_large else 400)
+
+
+def csrf_failure(request, reason=""):
+    """A form refused by the CSRF check (a page open too long, cookies off): said in the site's
+    language and layout, with the way back, instead of Django's English page."""
+    return render(request, "403_csrf.html", status=403)

@@ -24,6 +24,7 @@ from measures.models import (
     Measure,
     Membership,
     Method,
+    OutboxMessage,
     Outcome,
     Publication,
     Report,
@@ -31,6 +32,7 @@ from measures.models import (
     ReviewAcknowledgement,
     SignInEvent,
 )
+from measures.notifications.outbox import message_retry
 from reports.archive import latest_publications, write_pdfs_zip
 
 
@@ -300,3 +302,33 @@ class SignInEventAdmin(ReadOnlyRecordAdmin):
     list_filter = ["kind"]
     search_fields = ["username", "ip_address"]
     date_hierarchy = "at"
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """The e-mail outbox: what was sent to whom, what is waiting and what failed."""
+
+    list_display = ["created_at", "to", "subject", "kind", "status", "attempts", "sent_at"]
+    list_filter = ["status", "kind", "agency"]
+    search_fields = ["to", "subject", "user__username"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+    actions = ["send_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Send the selected failed e-mails again"))
+    def send_again(self, request, queryset):
+        failed = queryset.filter(status=OutboxMessage.Status.FAILED)
+        for message in failed:
+            message_retry(message=message)
+        self.message_user(
+            request,
+            _("%(count)s e-mails are queued to be sent again.")
+            % {"count": thai.thai_digits(len(failed))},
+            messages.SUCCESS,
+        )

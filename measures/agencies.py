@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from measures.models import Agency, Membership
+from measures.notifications import events
 
 
 @transaction.atomic
@@ -60,6 +61,17 @@ def membership_create(*, agency: Agency, user, membership: Membership, divisions
     membership.user, membership.agency = user, agency
     membership.save()
     membership.divisions.set(divisions)
+    return membership
+
+
+@transaction.atomic
+def membership_invite(*, agency: Agency, user, membership: Membership, divisions, by) -> Membership:
+    """A new person in the agency, invited by e-mail: the link sets their first password."""
+    user.set_unusable_password()
+    membership = membership_create(
+        agency=agency, user=user, membership=membership, divisions=divisions
+    )
+    events.invited(membership, by=by)
     return membership
 
 

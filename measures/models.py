@@ -318,6 +318,8 @@ class Report(models.Model):
     approver_name = models.CharField(_("approver's name"), max_length=200, blank=True)
     approver_position = models.CharField(_("approver's position"), max_length=200, blank=True)
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    # The day by which the coordinator asks every division to hand in its part of the year.
+    deadline = models.DateField(_("hand-in deadline"), null=True, blank=True)
 
     objects = ReportQuerySet.as_manager()
 
@@ -374,6 +376,13 @@ class Report(models.Model):
             ]
         )
 
+    def responsible_divisions(self):
+        """The divisions responsible for at least one of the report's measures."""
+        return Division.objects.filter(measures__report=self).distinct()
+
+    def divisions_not_handed_in(self):
+        return self.responsible_divisions().exclude(hand_ins__report=self)
+
     def default_introduction(self):
         return (
             f"{self.agency.name} มีการดำเนินการเพื่อส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน "
@@ -384,6 +393,12 @@ class Report(models.Model):
 class MeasureQuerySet(models.QuerySet):
     def for_division(self, division):
         return self.filter(divisions=division)
+
+    def incomplete(self):
+        """Measures that still miss their results or their outcomes."""
+        results = Result.objects.filter(measure=OuterRef("pk"))
+        outcomes = Outcome.objects.filter(measure=OuterRef("pk"))
+        return self.exclude(Exists(results) & Exists(outcomes))
 
     def with_lists(self):
         """Everything the six-column table shows, in a fixed number of queries."""
@@ -664,6 +679,10 @@ class Change(models.Model):
         APPROVED = "approved", _("approved the report")
         PUBLISHED = "published", _("published the report")
         WITHDRAWN = "withdrawn", _("withdrew the report from publication")
+        OPENED = "opened", _("opened the fiscal year")
+        DEADLINE = "deadline", _("set the hand-in deadline")
+        HANDED_IN = "handed_in", _("handed in the division's part")
+        HANDIN_REOPENED = "handin_reopened", _("reopened the division's part")
 
     report = models.ForeignKey(Report, models.CASCADE, related_name="changes")
     # Kept when the measure is deleted, so that the deletion itself stays on record.
@@ -796,3 +815,31 @@ class RenderLock(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class HandIn(models.Model):
+    """A division's word that its part of a year's report is done (ส่งงาน).
+
+    The row exists while the part is handed in; reopening it deletes the row, and both steps
+    stay in the report's changes.
+    """
+
+    report = models.ForeignKey(Report, models.CASCADE, related_name="hand_ins")
+    division = models.ForeignKey(Division, models.CASCADE, related_name="hand_ins")
+    at = models.DateTimeField(_("handed in at"))
+    by = acting_user(_("handed in by"))
+
+    class Meta:
+        ordering = ["report", "division"]
+        verbose_name = _("division hand-in")
+        verbose_name_plural = _("division hand-ins")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "division"], name="hand_in_unique_division"),
+        ]
+
+    def __str__(self):
+        return f"{self.report} – {self.division}"
+
+
+# The e-mail outbox and each person's choice of notifications live in their own package.
+from measures.notifications.models import NotificationOptOut, OutboxMessage  # noqa: E402, F401

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from measures import thai
 from measures.document import report_document
 from measures.models import Change, Indicator, Publication, Report, ReviewAcknowledgement
+from measures.notifications import events
 from measures.review import Finding, review_document
 
 
@@ -202,42 +203,101 @@ def report_withdraw(*, report: Report, by, reason: str) -> list[Publication]:
     return withdrawn
 
 
-def _transition(report: Report, by, *, sources, target, action) -> Report:
-    report = Report.objects.select_for_update().get(pk=report.pk)
+def _transition(report: Report, by, *, sources, target, action, changes=()) -> Report:
+    report = Report.objects.select_for_update().select_related("agency").get(pk=report.pk)
     if report.status not in sources:
         raise WorkflowError(report.get_status_display())
     report.status = target
     report.save(update_fields=["status"])
-    Change.objects.create(report=report, user=by, action=action)
+    Change.objects.create(report=report, user=by, action=action, changes=list(changes))
     return report
 
 
+def _names(divisions) -> str:
+    return ", ".join(division.name for division in divisions)
+
+
 @transaction.atomic
-def report_submit(*, report: Report, by) -> Report:
-    """The coordinator hands the draft to the head of agency for approval."""
-    return _transition(
+def report_submit(*, report: Report, by, reason: str = "") -> Report:
+    """The coordinator hands the draft to the head of agency for approval.
+
+    Every division responsible for measures has handed in its part, or ``reason`` says why the
+    report goes without; the approver reads it.
+    """
+    pending = list(report.divisions_not_handed_in())
+    reason = reason.strip()
+    if pending and not reason:
+        raise ValueError(
+            _("%(divisions)s have not handed in: say why the report is submitted without them.")
+            % {"divisions": _names(pending)}
+        )
+    changes = []
+    if pending:
+        changes = [
+            {"field": "not_handed_in", "before": "", "after": _names(pending)},
+            {"field": "reason", "before": "", "after": reason},
+        ]
+    report = _transition(
         report,
         by,
         sources=[Report.Status.DRAFT],
         target=Report.Status.SUBMITTED,
         action=Change.Action.SUBMITTED,
+        changes=changes,
     )
-
-
-@transaction.atomic
-def report_return(*, report: Report, by) -> Report:
-    """Back to draft for corrections before publication; any approval is withdrawn."""
-    report = Report.objects.select_for_update().get(pk=report.pk)
-    if report.status not in (Report.Status.SUBMITTED, Report.Status.APPROVED):
-        raise WorkflowError(report.get_status_display())
-    report.reopen()
-    Change.objects.create(report=report, user=by, action=Change.Action.RETURNED)
+    events.submitted(report, by=by, reason=reason, pending=pending)
     return report
 
 
 @transaction.atomic
+def report_return(*, report: Report, by, reason: str, divisions=()) -> Report:
+    """Back to draft for corrections before publication, for ``reason``; any approval is
+    withdrawn. The parts of ``divisions`` are reopened: they correct them and hand in again."""
+    reason = reason.strip()
+    if not reason:
+        raise ValueError(_("Say why the report is sent back."))
+    report = Report.objects.select_for_update().select_related("agency").get(pk=report.pk)
+    if report.status not in (Report.Status.SUBMITTED, Report.Status.APPROVED):
+        raise WorkflowError(report.get_status_display())
+    report.reopen()
+    divisions = list(divisions)
+    report.hand_ins.filter(division__in=divisions).delete()
+    changes = [{"field": "reason", "before": "", "after": reason}]
+    if divisions:
+        changes.append({"field": "divisions_concerned", "before": "", "after": _names(divisions)})
+    Change.objects.create(report=report, user=by, action=Change.Action.RETURNED, changes=changes)
+    events.sent_back(report, by=by, reason=reason, divisions=divisions)
+    return report
+
+
+class ApprovalRefused(PublishRefused):
+    """The review finds what would refuse publishing: the report is not approved."""
+
+    def __init__(self, findings: list[Finding]):
+        super().__init__(findings)
+        count = len(findings)
+        self.args = (
+            ngettext(
+                "Not approved: the review found %(count)s problem that would stop publishing.",
+                "Not approved: the review found %(count)s problems that would stop publishing.",
+                count,
+            )
+            % {"count": thai.thai_digits(count)},
+        )
+
+    def __str__(self):
+        return self.args[0]
+
+
+@transaction.atomic
 def report_approve(*, report: Report, by, position: str) -> Report:
-    """The head of agency signs off the submitted report; name, position and date are kept."""
+    """The head of agency signs off the submitted report; name, position and date are kept.
+
+    Refused (ApprovalRefused, with the findings) while the review finds errors or warnings
+    nobody acknowledged: an approval would only be refused at publishing.
+    """
+    if blocking := report_review_blocking(report):
+        raise ApprovalRefused(blocking)
     report = _transition(
         report,
         by,
@@ -250,13 +310,16 @@ def report_approve(*, report: Report, by, position: str) -> Report:
     report.approver_position = position
     report.approved_on = timezone.localdate()
     report.save(update_fields=["approved_by", "approver_name", "approver_position", "approved_on"])
+    events.approved(report, by=by)
     return report
 
 
 @transaction.atomic
 def report_publish_approved(*, report: Report, by) -> Publication:
-    """Publish the approved revision: the public sees it from now on."""
+    """Publish the approved revision: the public sees it from now on, the agency is told."""
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.status != Report.Status.APPROVED:
         raise WorkflowError(report.get_status_display())
-    return report_publish(report=report, by=by)
+    publication = report_publish(report=report, by=by)
+    events.published(publication, by=by)
+    return publication

@@ -14,16 +14,23 @@ def log_out(page):
     page.wait_for_url("**/accounts/login/**")
 
 
-# Workflow buttons on the dashboard and the confirmation each one shows.
-SUBMIT = ("เสนอขออนุมัติ", "เสนอรายงานขออนุมัติแล้ว")
-APPROVE = ("อนุมัติรายงาน", "อนุมัติรายงานแล้ว")
-PUBLISH = ("เผยแพร่", "เผยแพร่รายงานแล้ว")
+# Workflow steps: the dashboard's link, the confirming button on the page it opens, and what
+# the dashboard says once it is done.
+SUBMIT = ("เสนอขออนุมัติ", "ยืนยัน เสนอขออนุมัติ", "เสนอรายงานขออนุมัติแล้ว")
+APPROVE = ("อนุมัติรายงาน", "ยืนยัน อนุมัติรายงาน", "อนุมัติรายงานแล้ว")
+PUBLISH = ("เผยแพร่", "ยืนยัน เผยแพร่รายงาน", "เผยแพร่รายงานแล้ว")
 
 
-def act(page, button, done):
-    """Press a workflow button and wait until the page confirms it was done."""
-    page.get_by_role("button", name=button).click()
-    page.get_by_text(done).wait_for()
+def act(page, link, confirm, done, on_page=None, **fields):
+    """Open a workflow step from the dashboard, look at its confirmation page (``on_page()``),
+    fill it (label → text), confirm it and wait until the dashboard says it was done."""
+    page.get_by_role("link", name=link, exact=True).click()
+    if on_page is not None:
+        on_page()
+    for label, text in fields.items():
+        page.get_by_label(label).fill(text)
+    page.get_by_role("button", name=confirm).click()
+    page.get_by_text(done).first.wait_for()
 
 
 def approve(page):

@@ -38,6 +38,15 @@ def demo_report(db) -> Report:
 
 
 @pytest.fixture
+def revision(demo_report) -> Report:
+    """The demo report in a new draft revision that no division has handed in yet."""
+    Report.objects.filter(pk=demo_report.pk).update(status=Report.Status.DRAFT)
+    demo_report.hand_ins.all().delete()
+    demo_report.refresh_from_db()
+    return demo_report
+
+
+@pytest.fixture
 def agency(db) -> Agency:
     agency = Agency.objects.create(
         name="เทศบาลตำบลทดสอบ",

@@ -1,5 +1,8 @@
 from django.core import mail
 
+from measures.models import OutboxMessage
+from tests.mail_helpers import deliver_queued, link_in
+
 
 def test_the_login_page_is_in_thai(client, db):
     content = client.get("/accounts/login/").content.decode()
@@ -31,11 +34,24 @@ def test_logging_out_needs_a_post(client, coordinator):
     assert client.get("/staff/").status_code == 302
 
 
-def test_a_password_reset_sends_a_link(client, coordinator):
-    response = client.post("/accounts/password_reset/", {"email": "coordinator@example.com"})
+def test_a_password_reset_sends_a_link_from_the_outbox(client, coordinator):
+    response = client.post("/accounts/password_reset/", {"email": "Coordinator@Example.com"})
     assert response.url == "/accounts/password_reset/done/"
-    assert len(mail.outbox) == 1
-    assert "/accounts/reset/" in mail.outbox[0].body
+    assert mail.outbox == []  # written to the outbox, sent by the worker
+    deliver_queued()
+    [message] = mail.outbox
+    assert message.to == ["coordinator@example.com"]
+    assert message.subject == "[พอร์ทัล ITA] ตั้งรหัสผ่านใหม่"
+    assert "บัญชี coordinator" in message.body
+    form = client.get(link_in(message.body), follow=True)
+    assert "รหัสผ่านใหม่" in form.content.decode()
+    assert "new_password1" in form.content.decode()
+
+
+def test_an_unknown_address_gets_no_message_and_the_same_answer(client, coordinator):
+    response = client.post("/accounts/password_reset/", {"email": "nobody@example.com"})
+    assert response.url == "/accounts/password_reset/done/"
+    assert not OutboxMessage.objects.exists()
 
 
 def test_changing_the_password_signs_out_every_other_session(client, coordinator):
@@ -78,12 +94,12 @@ def test_a_weak_new_password_is_refused_in_thai(client, coordinator):
     assert coordinator.check_password("coordinator-pass-1")
 
 
-def test_a_new_members_bad_username_and_weak_password_are_refused_in_thai(client, coordinator):
+def test_a_new_members_bad_username_and_address_are_refused_in_thai(client, coordinator):
     client.force_login(coordinator)
     response = client.post(
         "/staff/people/",
-        {"user-username": "สมศรี ใจดี", "user-password1": "password", "user-password2": "password"},
+        {"user-username": "สมศรี ใจดี", "user-email": "not-an-address"},
     )
     content = response.content.decode()
     assert "ชื่อผู้ใช้ไม่ถูกต้อง" in content
-    assert "รหัสผ่านนี้ใช้กันทั่วไปเกินไป" in content
+    assert "ป้อนที่อยู่อีเมลที่ถูกต้อง" in content

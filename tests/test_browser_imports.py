@@ -1,7 +1,9 @@
-"""The coordinator's data journey in chromium: start the next year, import last year's text."""
+"""The coordinator's data journey in chromium: open the year, import last year's text."""
 
 import pytest
+from django.utils import timezone
 
+from measures import thai
 from measures.models import Report
 from tests.browser_helpers import log_in
 from tests.test_browser_staff import serious_violations
@@ -9,15 +11,20 @@ from tests.test_imports_report_text import SEED
 from tests.test_staff_imports import imports_dir  # noqa: F401
 
 pytestmark = pytest.mark.browser
+YEAR = thai.fiscal_year(timezone.localdate())
+Y = thai.thai_digits(YEAR)
 
 
-def test_start_the_next_year_then_import_a_report_file(page, coordinator, demo_report):
+def test_open_the_year_from_the_last_report_then_import_a_report_file(
+    page, coordinator, demo_report
+):
     log_in(page, "coordinator")
-    page.goto("/staff/2568/")
-    page.get_by_role("link", name="เริ่มปีงบประมาณ ๒๕๖๙ จากรายงานนี้").click()
-    page.get_by_role("button", name="เริ่มปีงบประมาณ ๒๕๖๙").click()
-    page.wait_for_url("**/staff/2569/")
-    assert "เริ่มปีงบประมาณ ๒๕๖๙ จาก ๒๕๖๘ แล้ว" in page.content()
+    page.get_by_role("link", name=f"เปิดปีงบประมาณ พ.ศ. {Y}").click()
+    assert page.get_by_label("มาตรการของปีงบประมาณ ๒๕๖๘", exact=False).is_checked()
+    assert serious_violations(page) == []
+    page.get_by_role("button", name=f"เปิดปีงบประมาณ พ.ศ. {Y}").click()
+    page.wait_for_url(f"**/staff/{YEAR}/")
+    assert f"เปิดปีงบประมาณ {Y} แล้ว" in page.content()
 
     page.get_by_role("link", name="นำเข้ารายงานปีที่แล้ว (ข้อความ, .docx)").click()
     page.get_by_label("ไฟล์ข้อความหรือไฟล์ Word (.txt หรือ .docx)").set_input_files(
@@ -26,11 +33,11 @@ def test_start_the_next_year_then_import_a_report_file(page, coordinator, demo_r
     page.get_by_role("button", name="ดูตัวอย่าง").click()
     assert page.get_by_role("heading", name="ดูตัวอย่าง").is_visible()
     assert serious_violations(page) == []
-    new = Report.objects.get(fiscal_year=2569)
+    new = Report.objects.get(fiscal_year=YEAR)
     titles_before = list(new.measures.values_list("title", flat=True))
 
     page.get_by_role("button", name="ยืนยันการนำเข้า").click()
-    page.wait_for_url("**/staff/2569/")
+    page.wait_for_url(f"**/staff/{YEAR}/")
     assert "บันทึกการนำเข้าแล้ว" in page.content()
     titles_after = list(new.measures.values_list("title", flat=True))
     assert titles_after != titles_before

@@ -11,14 +11,16 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def approved_with_an_error(demo_report, approver):
-    """A revision approved with measure 4 citing ๘๐ points where the stored score is ๙๐, and the
-    gift/headman variant not yet acknowledged."""
+    """A revision approved, then found with measure 4 citing ๘๐ points where the stored score is
+    ๙๐, and the gift/headman variant not acknowledged (changed behind the workflow's back: the
+    approval refuses a report with findings)."""
+    Report.objects.filter(pk=demo_report.pk).update(status=Report.Status.SUBMITTED)
+    report = workflow.report_approve(report=demo_report, by=approver, position="นายก อบต.")
     outcome = demo_report.measures.get(number=4).outcomes.get()
     outcome.text = outcome.text.replace("ได้ ๙๐ คะแนน", "ได้ ๘๐ คะแนน")
     outcome.save()
     demo_report.acknowledgements.filter(check_name="variants").delete()
-    Report.objects.filter(pk=demo_report.pk).update(status=Report.Status.SUBMITTED)
-    return workflow.report_approve(report=demo_report, by=approver, position="นายก อบต.")
+    return report
 
 
 def test_an_error_stops_publishing_until_corrected(
@@ -26,7 +28,8 @@ def test_an_error_stops_publishing_until_corrected(
 ):
     report = approved_with_an_error
     log_in(page, "coordinator")
-    page.get_by_role("button", name="เผยแพร่").click()
+    page.get_by_role("link", name="เผยแพร่", exact=True).click()
+    page.get_by_role("button", name="ยืนยัน เผยแพร่รายงาน").click()
     page.wait_for_url("**/staff/2568/review/")
     page.get_by_text("ยังไม่เผยแพร่: การตรวจพบข้อผิดพลาด ๑ รายการ กรุณาแก้ไขก่อน").wait_for()
     error = page.locator(".finding-error")

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.browser
 def test_the_whole_year(page, live_server, coordinator, staff_palad, approver, demo_report):
     year = thai.fiscal_year(timezone.localdate())
     log_in(page, "coordinator")
-    page.get_by_role("button", name=f"เริ่มรายงานปีงบประมาณ พ.ศ. {thai.thai_digits(year)}").click()
+    page.get_by_role("link", name=f"เปิดปีงบประมาณ พ.ศ. {thai.thai_digits(year)}").click()
+    page.get_by_label("รายงานว่าง: เพิ่มมาตรการเอง หรือนำเข้าจากไฟล์").check()
+    page.get_by_role("button", name=f"เปิดปีงบประมาณ พ.ศ. {thai.thai_digits(year)}").click()
     page.get_by_role("link", name="เพิ่มมาตรการ").click()
     page.get_by_label("มาตรการ โครงการ หรือกิจกรรม").fill("มาตรการเผยแพร่ข้อมูลข่าวสาร")
     page.get_by_role("button", name="เพิ่ม").click()
@@ -51,6 +53,9 @@ def test_the_whole_year(page, live_server, coordinator, staff_palad, approver, d
     outcomes.get_by_label("เติมคะแนนของตัวชี้วัดจากหน้าคะแนน ITA").check()
     page.get_by_role("button", name="บันทึก", exact=True).click()
     page.get_by_text("บันทึกแล้ว").wait_for()
+    page.get_by_role("link", name="หน้าหลักเจ้าหน้าที่").first.click()
+    page.get_by_role("button", name="ส่งงานของสำนักปลัด").click()
+    page.get_by_text("สำนักปลัด ส่งงานแล้ว").wait_for()
     log_out(page)
 
     log_in(page, "coordinator")

@@ -103,6 +103,8 @@ STAFF_TARGETS = {
     "measure_delete": lambda report: {"pk": report.measures.get(number=6).pk},
     "measure_move": lambda report: {"pk": report.measures.get(number=6).pk},
     "measure_history": lambda report: {"pk": report.measures.get(number=6).pk},
+    "hand_in": lambda report: {"year": 2568, "division": report.agency.divisions.first().pk},
+    "reopen": lambda report: {"year": 2568, "division": report.agency.divisions.first().pk},
     "word_delete": lambda report: {
         "pk": AcceptedWord.objects.create(agency=report.agency, word="บัวลาย").pk
     },
@@ -258,11 +260,11 @@ def test_the_language_switch_refuses_to_send_the_visitor_to_another_site(client,
 
 def test_stored_files_are_not_served_from_the_media_path(client, demo_report, settings):
     (settings.MEDIA_ROOT / "x").mkdir(parents=True)
-    (settings.MEDIA_ROOT / "x" / "secret.txt").write_text("secret")
+    (settings.MEDIA_ROOT / "x" / "secret.txt").write_text("the-stored-secret")
     for url in ["/media/x/secret.txt", "/" + settings.MEDIA_URL + "x/secret.txt"]:
         response = client.get(url)
         assert response.status_code == 404
-        assert b"secret" not in response.content
+        assert b"the-stored-secret" not in response.content
 
 
 def test_an_admin_import_reads_only_a_file_the_upload_created(admin_client, demo_report, tmp_path):

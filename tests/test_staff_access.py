@@ -1,7 +1,9 @@
 """Who may open and do what under /staff/ and /admin/: the authorisation matrix."""
 
 import pytest
+from django.utils import timezone
 
+from measures import thai
 from measures.models import (
     AcceptedWord,
     Change,
@@ -23,8 +25,8 @@ ACTORS = [
 ]
 
 # url (m = measure 6, for which only สำนักปลัด is responsible; p = the membership of staff of
-# กองคลัง; w = an accepted word of the demo agency) → expected status per actor, in the order
-# of ACTORS.
+# กองคลัง; w = an accepted word of the demo agency; d = สำนักปลัด; y = the current fiscal year,
+# not opened) → expected status per actor, in the order of ACTORS.
 GET_MATRIX = {
     "/staff/": (302, 200, 200, 200, 200, 200),
     "/staff/2568/": (302, 200, 200, 200, 200, 404),
@@ -40,7 +42,20 @@ GET_MATRIX = {
     "/staff/2568/import/report/": (302, 403, 403, 200, 403, 404),
     "/staff/2568/export.xlsx": (302, 403, 403, 200, 403, 404),
     "/staff/2568/export.csv": (302, 403, 403, 200, 403, 404),
-    "/staff/2568/carry-forward/": (302, 403, 403, 200, 403, 404),
+    # The decisions' confirmation pages: the published demo report sends those allowed back
+    # to the dashboard, with why.
+    "/staff/2568/submit/": (302, 403, 403, 302, 403, 404),
+    "/staff/2568/approve/": (302, 403, 403, 403, 302, 404),
+    "/staff/2568/return/": (302, 403, 403, 302, 302, 404),
+    "/staff/2568/publish/": (302, 403, 403, 302, 403, 404),
+    # A year not opened explains itself (and offers it to the coordinator) with a 404.
+    "/staff/{y}/": (302, 404, 404, 404, 404, 404),
+    "/staff/{y}/scores/": (302, 404, 404, 404, 404, 404),
+    "/staff/{y}/open/": (302, 405, 405, 405, 405, 405),
+    "/staff/2568/deadline/": (302, 405, 405, 405, 405, 405),
+    "/staff/2568/divisions/{d}/hand-in/": (302, 405, 405, 405, 405, 405),
+    "/staff/2568/divisions/{d}/reopen/": (302, 405, 405, 405, 405, 405),
+    "/accounts/notifications/": (302, 200, 200, 200, 200, 200),
     "/staff/measures/{m}/": (302, 200, 403, 200, 403, 404),
     "/staff/measures/{m}/history/": (302, 200, 200, 200, 200, 404),
     "/staff/measures/{m}/delete/": (302, 403, 403, 200, 403, 404),
@@ -65,7 +80,12 @@ POST_MATRIX = {
     "/staff/2568/measures/new/": (302, 403, 403, 302, 403, 404),
     "/staff/2568/import/measures/": (302, 403, 403, 200, 403, 404),
     "/staff/2568/import/report/": (302, 403, 403, 302, 403, 404),
-    "/staff/2568/carry-forward/": (302, 403, 403, 302, 403, 404),
+    "/staff/{y}/open/": (302, 403, 403, 302, 403, 302),
+    "/staff/2568/deadline/": (302, 403, 403, 302, 403, 404),
+    # Staff of สำนักปลัด only (d); the published report refuses it with a message.
+    "/staff/2568/divisions/{d}/hand-in/": (302, 302, 403, 403, 403, 404),
+    "/staff/2568/divisions/{d}/reopen/": (302, 302, 403, 403, 403, 404),
+    "/accounts/notifications/": (302, 302, 302, 302, 302, 302),
     "/staff/measures/{m}/": (302, 200, 403, 200, 403, 404),
     "/staff/measures/{m}/move/": (302, 403, 403, 302, 403, 404),
     "/staff/people/": (302, 403, 403, 200, 403, 200),
@@ -108,6 +128,8 @@ def urls(measure, staff_finance):
         "p": staff_finance.memberships.get().pk,
         "w": word.pk,
         "k": variant.key,
+        "d": report.agency.divisions.get(name="สำนักปลัด").pk,
+        "y": thai.fiscal_year(timezone.localdate()),
     }
 
 
@@ -116,7 +138,7 @@ def test_who_may_open_each_page(request, client, demo_report, urls, url, actor, 
     client = _client_for(request, client, actor)
     response = client.get(url.format(**urls))
     assert response.status_code == expected
-    if expected == 302 and url.startswith("/staff/"):
+    if expected == 302 and url.startswith("/staff/") and actor == "anonymous":
         assert response.url.startswith("/accounts/login/")
     if expected == 200 and actor == "other_coordinator":
         assert demo_report.agency.name not in response.content.decode()
@@ -145,6 +167,9 @@ POST_DATA = {
     "/staff/2568/import/report/": {"token": "../../itaportal/settings.py"},
     "/staff/words/": {"word": "บัวลาย"},
     "/staff/2568/review/acknowledge/": {"key": "{k}"},
+    "/staff/2568/return/": {"reason": "ตรวจแล้วพบข้อผิดพลาด"},
+    "/staff/2568/deadline/": {"deadline": "2099-09-01"},
+    "/staff/{y}/open/": {"start": "empty"},
 }
 
 
@@ -161,7 +186,7 @@ def test_who_may_change_what(request, client, demo_report, urls, url, actor, exp
 
 def test_the_other_agencys_coordinator_sees_only_their_own_agency(client, other_coordinator):
     client.force_login(other_coordinator)
-    client.post("/staff/start/")
+    client.post(f"/staff/{thai.fiscal_year(timezone.localdate())}/open/", {"start": "empty"})
     response = client.get("/staff/")
     content = response.content.decode()
     assert "เทศบาลตำบลทดสอบ" in content
@@ -172,10 +197,24 @@ def test_the_other_agencys_coordinator_sees_only_their_own_agency(client, other_
 def test_a_user_without_membership_is_refused(client, django_user_model, demo_report):
     client.force_login(django_user_model.objects.create_user("nobody", password="x-pass-123"))
     assert client.get("/staff/").status_code == 403
-    assert client.get("/staff/2568/").status_code == 403
+    response = client.get("/staff/2568/")
+    assert response.status_code == 403
+    assert "ขอให้ผู้ประสานงาน ITA ของหน่วยงานเพิ่มท่าน" in response.content.decode()
 
 
-def test_only_coordinators_start_a_report(client, approver):
+def test_only_coordinators_open_a_year(client, approver):
     client.force_login(approver)
-    assert client.post("/staff/start/").status_code == 403
+    year = thai.fiscal_year(timezone.localdate())
+    assert client.post(f"/staff/{year}/open/", {"start": "empty"}).status_code == 403
     assert Report.objects.count() == 1
+
+
+def test_a_superuser_without_an_agency_is_told_what_to_do_in_thai(client, admin_user):
+    client.force_login(admin_user)
+    response = client.get("/staff/")
+    assert response.status_code == 403
+    content = response.content.decode()
+    assert "บัญชีของท่านเป็นผู้ดูแลระบบของพอร์ทัลทั้งหมดและไม่ได้สังกัดหน่วยงานใด" in content
+    assert 'href="/admin/"' in content
+    assert '<a class="skip-link"' in content  # the site's layout
+    assert "Forbidden" not in content

@@ -2,7 +2,6 @@ import pytest
 from django.utils import timezone
 
 from measures import thai
-from measures.models import Report
 from tests.staff_helpers import editor_data, formset_data
 
 
@@ -33,15 +32,21 @@ def test_the_dashboard_says_who_edited_each_measure_last(client, coordinator, de
     assert "๑ รายการ" in content
 
 
-def test_the_coordinator_starts_the_current_fiscal_year(client, coordinator, demo_report):
-    year = thai.fiscal_year(timezone.localdate())
+def test_the_dashboard_always_offers_the_current_fiscal_year(
+    client, coordinator, staff_palad, demo_report
+):
+    year = thai.thai_digits(thai.fiscal_year(timezone.localdate()))
     client.force_login(coordinator)
     dashboard = client.get("/staff/").content.decode()
-    assert f"เริ่มรายงานปีงบประมาณ พ.ศ. {thai.thai_digits(year)}" in dashboard
-    response = client.post("/staff/start/")
-    assert response.url == f"/staff/{year}/"
-    assert Report.objects.filter(agency=demo_report.agency, fiscal_year=year).exists()
-    assert "ยังไม่มีมาตรการ" in client.get("/staff/").content.decode()
+    assert f"ปีงบประมาณ พ.ศ. {year} ยังไม่ได้เปิด" in dashboard
+    # One action, one name, wherever it is offered.
+    assert dashboard.count(f"เปิดปีงบประมาณ พ.ศ. {year}") == 1
+    assert "เริ่มรายงาน" not in dashboard and "เริ่มปีงบประมาณ" not in dashboard
+    client.force_login(staff_palad)
+    dashboard = client.get("/staff/").content.decode()
+    assert f"ปีงบประมาณ พ.ศ. {year} ยังไม่ได้เปิด" in dashboard
+    assert "ผู้ประสานงาน ITA ของหน่วยงานเป็นผู้เปิดปีงบประมาณ" in dashboard
+    assert f"เปิดปีงบประมาณ พ.ศ. {year}</a>" not in dashboard
 
 
 def test_english_works_when_selected(client, coordinator, demo_report):
@@ -58,12 +63,13 @@ def test_the_dashboard_queries_do_not_grow_with_the_measures(
 ):
     client.force_login(coordinator)
     client.get("/staff/2568/")
-    # 13 with the check for a two-factor device (measures.accounts.two_factor)
-    with django_assert_max_num_queries(13):
+    # 19 with the check for a two-factor device (measures.accounts.two_factor) and the
+    # divisions' progress (measures.fiscal_year.handins)
+    with django_assert_max_num_queries(19):
         client.get("/staff/2568/")
     for number in range(7, 17):
         demo_report.measures.create(number=number, title=f"มาตรการ {number}")
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(19):
         content = client.get("/staff/2568/").content.decode()
     assert "มาตรการ 16" in content
 

@@ -299,8 +299,6 @@ def test_only_the_coordinators_dashboard_links_to_the_data_pages(
     content = client.get("/staff/2568/").content.decode()
     for url in ["/staff/2568/import/measures/", "/staff/2568/export.xlsx"]:
         assert f'href="{url}"' in content
-    assert 'href="/staff/2568/carry-forward/"' in content
     client.force_login(staff_palad)
     content = client.get("/staff/2568/").content.decode()
     assert "/import/" not in content
-    assert "carry-forward" not in content

@@ -1,6 +1,8 @@
 from django.contrib.auth import get_user_model
+from django.core import mail
 
 from measures.models import Division, Membership
+from tests.mail_helpers import deliver_queued, link_in
 
 
 def new_member(**overrides):
@@ -9,8 +11,6 @@ def new_member(**overrides):
         "user-first_name": "สมหญิง",
         "user-last_name": "มาใหม่",
         "user-email": "newcomer@example.com",
-        "user-password1": "a-long-pass-2568",
-        "user-password2": "a-long-pass-2568",
         "member-role": "division_staff",
         "member-position": "นักวิชาการเงินและบัญชี",
         "member-divisions": [],
@@ -19,19 +19,61 @@ def new_member(**overrides):
     return data
 
 
-def test_the_coordinator_adds_a_person_who_can_then_log_in(client, coordinator, demo_report):
+def test_the_coordinator_invites_a_person_who_sets_a_password_and_logs_in(
+    client, coordinator, demo_report
+):
     finance = demo_report.agency.divisions.get(name="กองคลัง")
     client.force_login(coordinator)
-    response = client.post("/staff/people/", new_member(**{"member-divisions": [finance.pk]}))
-    assert response.status_code == 302
+    response = client.post(
+        "/staff/people/", new_member(**{"member-divisions": [finance.pk]}), follow=True
+    )
+    assert "ส่งคำเชิญให้ตั้งรหัสผ่านไปที่ newcomer@example.com" in response.content.decode()
     membership = Membership.objects.get(user__username="newcomer")
     assert membership.agency == demo_report.agency
     assert list(membership.divisions.all()) == [finance]
+    assert not membership.user.has_usable_password()
+    assert mail.outbox == []
+    deliver_queued()
+    [invitation] = mail.outbox
+    assert invitation.to == ["newcomer@example.com"]
+    assert invitation.subject == "[อบต.เมืองพะไล] คำเชิญเข้าใช้พอร์ทัล ITA"
+    assert "สมศรี ประสานงาน เพิ่มท่านเข้าสู่อบต.เมืองพะไล" in invitation.body
+    assert "ชื่อผู้ใช้ของท่านคือ newcomer" in invitation.body
+
     client.logout()
+    form = client.get(link_in(invitation.body), follow=True)
+    client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "a-long-pass-2568", "new_password2": "a-long-pass-2568"},
+    )
     response = client.post(
         "/accounts/login/", {"username": "newcomer", "password": "a-long-pass-2568"}
     )
     assert response.url == "/staff/"
+
+
+def test_the_coordinator_sends_a_new_invitation(client, coordinator, staff_finance):
+    membership = staff_finance.memberships.get()
+    client.force_login(coordinator)
+    page = client.get(f"/staff/people/{membership.pk}/").content.decode()
+    assert "ส่งคำเชิญใหม่ไปที่ staff_finance@example.com" in page
+    client.post(f"/staff/people/{membership.pk}/", {"invite": "1"})
+    deliver_queued()
+    assert [m.to for m in mail.outbox] == [["staff_finance@example.com"]]
+    membership.refresh_from_db()
+    assert membership.role == "division_staff"
+
+
+def test_an_address_taken_by_another_account_is_refused(client, coordinator, demo_report):
+    client.force_login(coordinator)
+    content = client.post(
+        "/staff/people/", new_member(**{"user-email": "STAFF@example.com"})
+    ).content.decode()
+    assert "มีบัญชีอื่นใช้อีเมลนี้แล้ว" not in content
+    content = client.post(
+        "/staff/people/", new_member(**{"user-email": "Coordinator@example.com"})
+    ).content.decode()
+    assert "มีบัญชีอื่นใช้อีเมลนี้แล้ว" in content
 
 
 def test_division_staff_need_a_division_and_typed_values_are_kept(client, coordinator, demo_report):

@@ -74,7 +74,7 @@ def test_approving_needs_a_submission(client, approver, draft):
 
 def test_the_approver_can_send_the_report_back(client, coordinator, approver, draft):
     submit_and_approve(client, coordinator, approver)
-    client.post("/staff/2568/return/")
+    client.post("/staff/2568/return/", {"reason": "ผลลัพธ์มาตรการที่ ๒ ไม่ตรงกับคะแนน"})
     assert status(draft) == Report.Status.DRAFT
     assert draft.approval() is None
 

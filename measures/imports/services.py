@@ -288,39 +288,46 @@ def _shown(key: str, measure: dict) -> str:
     return value
 
 
-@transaction.atomic
-def report_carry_forward(*, report: Report, by=None) -> Report:
-    """Start the next fiscal year's draft from ``report``.
-
-    The new report has the same measures, methods, divisions and target indicators, periods one
-    year later and "พ.ศ. <year>" in titles and methods moved on; results and outcomes are left
-    for the new year. Refused (ValidationError) if the agency already has that year's report.
-    """
-    year = report.fiscal_year + 1
+def report_create(*, agency, year: int) -> Report:
+    """An empty draft for fiscal year ``year``; refused (ValidationError) if the agency has that
+    year's report already, even one created a moment ago by someone else."""
     refused = ValidationError(
         _("The report for fiscal year %(year)s already exists: it was not replaced.")
         % {"year": thai.thai_digits(year)}
     )
-    if Report.objects.filter(agency=report.agency_id, fiscal_year=year).exists():
+    if Report.objects.filter(agency=agency, fiscal_year=year).exists():
         raise refused
     try:
         with transaction.atomic():
-            new = Report.objects.create(agency=report.agency, fiscal_year=year)
+            return Report.objects.create(agency=agency, fiscal_year=year)
     except IntegrityError:  # created meanwhile by someone else
         raise refused from None
+
+
+@transaction.atomic
+def report_carry_forward(*, report: Report, by=None, year: int | None = None) -> Report:
+    """Start a later fiscal year's draft (``year``, by default the next) from ``report``.
+
+    The new report has the same measures, methods, divisions and target indicators, periods as
+    many years later and "พ.ศ. <year>" in titles and methods moved on; results and outcomes are
+    left for the new year. Refused (ValidationError) if the agency already has that year's report.
+    """
+    year = year or report.fiscal_year + 1
+    shift = year - report.fiscal_year
+    new = report_create(agency=report.agency, year=year)
     for measure in report.measures.with_lists():
         period = {}
         if measure.has_period:
             period = {
                 "start_month": measure.start_month,
-                "start_year": measure.start_year + 1,
+                "start_year": measure.start_year + shift,
                 "end_month": measure.end_month,
-                "end_year": measure.end_year + 1,
+                "end_year": measure.end_year + shift,
             }
         copy = Measure.objects.create(
             report=new,
             number=measure.number,
-            title=thai.shift_year_mentions(measure.title, report.fiscal_year, 1),
+            title=thai.shift_year_mentions(measure.title, report.fiscal_year, shift),
             **period,
         )
         copy.divisions.set(measure.divisions.all())
@@ -329,7 +336,7 @@ def report_carry_forward(*, report: Report, by=None) -> Report:
             Method(
                 measure=copy,
                 order=method.order,
-                text=thai.shift_year_mentions(method.text, report.fiscal_year, 1),
+                text=thai.shift_year_mentions(method.text, report.fiscal_year, shift),
             )
             for method in measure.methods.all()
         )

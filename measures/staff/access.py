@@ -1,13 +1,16 @@
 """Who may open what on the staff pages.
 
 Every staff view reaches its objects through ``get_for_user``: objects of another agency are
-404, roles that may not act are 403.
+404, roles that may not act are 403. A year the agency has not opened is YearNotOpened, a 404
+that the staff pages answer with the offer to open it (measures.staff.years).
 """
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
-from measures.models import AcceptedWord, Measure, Membership, Publication, Report
+from measures.models import AcceptedWord, Division, Measure, Membership, Publication, Report
 
 AGENCY_LOOKUP = {
     Report: "agency",
@@ -15,13 +18,35 @@ AGENCY_LOOKUP = {
     Publication: "report__agency",
     Membership: "agency",
     AcceptedWord: "agency",
+    Division: "agency",
 }
+
+
+class YearNotOpened(Http404):
+    """The user's agency has no report for this fiscal year (yet)."""
+
+    def __init__(self, membership: Membership, year: int):
+        super().__init__(year)
+        self.membership, self.year = membership, year
 
 
 def membership_of(request) -> Membership:
     membership = request.user.memberships.select_related("agency").first()
     if membership is None:
-        raise PermissionDenied
+        if request.user.is_superuser:
+            raise PermissionDenied(
+                _(
+                    "Your account administers the whole portal and belongs to no agency, so it "
+                    "has no staff pages. Manage agencies, people and reports in the portal's "
+                    "administration, or give this account a membership of an agency there."
+                )
+            )
+        raise PermissionDenied(
+            _(
+                "Your account does not belong to any agency yet. Ask your agency's ITA "
+                "coordinator to add you on the portal."
+            )
+        )
     return membership
 
 
@@ -32,7 +57,12 @@ def get_for_user(request, model, *, allow=None, **lookup):
     """
     membership = membership_of(request)
     lookup[AGENCY_LOOKUP[model]] = membership.agency
-    obj = get_object_or_404(model.objects.all(), **lookup)
+    if model is Report and "fiscal_year" in lookup:
+        obj = Report.objects.filter(**lookup).first()
+        if obj is None:
+            raise YearNotOpened(membership, lookup["fiscal_year"])
+    else:
+        obj = get_object_or_404(model.objects.all(), **lookup)
     if allow is not None and not allow(membership, obj):
         raise PermissionDenied
     return membership, obj
@@ -49,6 +79,10 @@ def coordinator(membership, _obj) -> bool:
     return membership.is_coordinator
 
 
+def approver(membership, _obj) -> bool:
+    return membership.is_approver
+
+
 def reviewer(membership, _obj) -> bool:
     """The coordinator and the approver: those who read the whole report before it goes out."""
     return membership.role != Membership.Role.DIVISION_STAFF
@@ -56,3 +90,8 @@ def reviewer(membership, _obj) -> bool:
 
 def measure_editor(membership, measure) -> bool:
     return membership.can_edit_measure(measure)
+
+
+def division_member(membership, division) -> bool:
+    """Staff of the division, who hand in its part."""
+    return membership.divisions.filter(pk=division.pk).exists()

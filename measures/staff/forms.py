@@ -2,9 +2,9 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
 from django.core.files.base import ContentFile
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from itaportal import limits
@@ -188,12 +188,26 @@ class MembershipForm(forms.ModelForm):
         return cleaned
 
 
-class NewMemberForm(UserCreationForm):
-    """A new person's account; the coordinator gives them the first password to change."""
+class InviteForm(forms.ModelForm):
+    """A new person's account. They choose their password through the invitation e-mailed to
+    them, so the e-mail address is required and no other account may have it."""
 
-    class Meta(UserCreationForm.Meta):
+    class Meta:
         model = get_user_model()
         fields = ["username", "first_name", "last_name", "email"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+        self.fields["email"].help_text = _(
+            "The invitation with the link to set a password goes here."
+        )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if get_user_model().objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("Another account has this e-mail address."))
+        return email
 
 
 class DivisionForm(forms.ModelForm):
@@ -336,3 +350,118 @@ class WithdrawalForm(forms.Form):
         max_length=limits.WITHDRAWAL_REASON_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; it sends ISO dates whatever the language."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def deadline_field() -> forms.DateField:
+    return forms.DateField(
+        label=_("Hand-in deadline for the divisions"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "The divisions are told by e-mail, and reminded a week before if they have not "
+            "handed in. Leave it empty to set it later."
+        ),
+    )
+
+
+def clean_deadline(value):
+    if value and value < timezone.localdate():
+        raise forms.ValidationError(_("The deadline cannot be in the past."))
+    return value
+
+
+class OpenYearForm(forms.Form):
+    """How a fiscal year starts: from the measures of the agency's latest report, or empty."""
+
+    start = forms.ChoiceField(label=_("Start with"), widget=forms.RadioSelect)
+    deadline = deadline_field()
+
+    def __init__(self, *args, previous: Report | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("empty", _("An empty report: add the measures, or import them from a file"))]
+        if previous is not None:
+            choices.insert(
+                0,
+                (
+                    "previous",
+                    _(
+                        "The measures of fiscal year %(year)s: titles, methods, periods, "
+                        "divisions and target indicators, without results and outcomes"
+                    )
+                    % {"year": thai.thai_digits(previous.fiscal_year)},
+                ),
+            )
+        self.fields["start"].choices = choices
+        self.fields["start"].initial = choices[0][0]
+
+    def clean_deadline(self):
+        return clean_deadline(self.cleaned_data["deadline"])
+
+
+class DeadlineForm(forms.Form):
+    deadline = deadline_field()
+
+    def clean_deadline(self):
+        return clean_deadline(self.cleaned_data["deadline"])
+
+
+class DecisionForm(forms.Form):
+    """A workflow decision confirmed on its own page (approve, publish): nothing to fill."""
+
+    def __init__(self, *args, report: Report, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.report = report
+
+
+class SubmitForm(DecisionForm):
+    """Submitting asks why when a division has not handed in its part."""
+
+    reason = forms.CharField(
+        label=_("Why submit before every division has handed in?"),
+        help_text=_("The approver reads it, and it is kept in the report's history."),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pending = list(self.report.divisions_not_handed_in())
+        if self.pending:
+            self.fields["reason"].required = True
+        else:
+            del self.fields["reason"]
+
+
+class ReturnForm(DecisionForm):
+    """Sending back says why, and which divisions must correct their part."""
+
+    reason = forms.CharField(
+        label=_("What must be corrected?"),
+        help_text=_(
+            "The coordinator and the divisions you choose receive it by e-mail; it is kept "
+            "in the report's history."
+        ),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    divisions = forms.ModelMultipleChoiceField(
+        Division.objects.none(),
+        label=_("Divisions that must correct their part"),
+        help_text=_("Their parts are reopened and they are told. None: only the coordinator."),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["divisions"].queryset = self.report.responsible_divisions()

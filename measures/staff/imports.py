@@ -13,7 +13,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.http import HttpResponse
@@ -193,27 +192,3 @@ def report_export(request, year: int, format: str):
     filename = f"{report.agency.slug}-{year}-measures.{format}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def report_carry_forward(request, year: int):
-    _member, report = get_for_user(request, Report, allow=coordinator, fiscal_year=year)
-    exists = Report.objects.filter(agency=report.agency_id, fiscal_year=year + 1).exists()
-    if request.method == "POST":
-        try:
-            new = services.report_carry_forward(report=report, by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect("staff:report", year=year)
-        messages.success(
-            request,
-            _("Fiscal year %(year)s was started from %(previous)s.")
-            % {"year": thai.thai_digits(new.fiscal_year), "previous": thai.thai_digits(year)},
-        )
-        return redirect("staff:report", year=new.fiscal_year)
-    return render(
-        request,
-        "staff/carry_forward.html",
-        {"report": report, "next_year": year + 1, "exists": exists},
-    )

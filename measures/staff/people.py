@@ -11,8 +11,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from itaportal.pagination import paginate
 from measures import agencies
 from measures.models import AcceptedWord, Membership
+from measures.notifications import events
 from measures.staff.access import agency_for_coordinator, coordinator, get_for_user
-from measures.staff.forms import AcceptedWordForm, DivisionFormSet, MembershipForm, NewMemberForm
+from measures.staff.forms import AcceptedWordForm, DivisionFormSet, InviteForm, MembershipForm
 
 MEMBERS_PER_PAGE = 100
 
@@ -20,16 +21,22 @@ MEMBERS_PER_PAGE = 100
 @login_required
 def people(request):
     agency = agency_for_coordinator(request)
-    user_form = NewMemberForm(request.POST or None, prefix="user")
+    user_form = InviteForm(request.POST or None, prefix="user")
     member_form = MembershipForm(request.POST or None, prefix="member", agency=agency)
     if user_form.is_valid() and member_form.is_valid():
-        agencies.membership_create(
+        membership = agencies.membership_invite(
             agency=agency,
             user=user_form.save(commit=False),
             membership=member_form.save(commit=False),
             divisions=member_form.cleaned_data["divisions"],
+            by=request.user,
         )
-        messages.success(request, _("The member was added. Give them their first password."))
+        user = membership.user
+        messages.success(
+            request,
+            _("%(name)s was added and invited by e-mail to %(email)s to set a password.")
+            % {"name": user.get_full_name() or user, "email": user.email},
+        )
         return redirect("staff:people")
     members = paginate(
         request,
@@ -50,6 +57,13 @@ def people(request):
 @login_required
 def person(request, pk: int):
     _member, membership = get_for_user(request, Membership, allow=coordinator, pk=pk)
+    if request.method == "POST" and "invite" in request.POST:
+        events.invited(membership, by=request.user)
+        messages.success(
+            request,
+            _("A new invitation was sent to %(email)s.") % {"email": membership.user.email},
+        )
+        return redirect("staff:person", pk=pk)
     if request.method == "POST" and "remove" in request.POST:
         if membership.user_id == request.user.pk:
             messages.error(request, _("You cannot remove yourself."))

@@ -1,68 +1,126 @@
 """Staff pages that take a report to the public: the workflow's steps, the review, the
 published versions and withdrawal."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from measures import thai, workflow
-from measures.models import Membership, Publication, Report
-from measures.staff.access import coordinator, get_for_user, reviewer
-from measures.staff.forms import WithdrawalForm
+from measures.models import Change, Publication, Report
+from measures.staff.access import approver, coordinator, get_for_user, reviewer
+from measures.staff.forms import DecisionForm, ReturnForm, SubmitForm, WithdrawalForm
 
-WORKFLOW = {
-    "submit": (workflow.report_submit, Membership.Role.COORDINATOR),
-    "return": (workflow.report_return, None),
-    "approve": (workflow.report_approve, Membership.Role.APPROVER),
-    "publish": (workflow.report_publish_approved, Membership.Role.COORDINATOR),
+
+@dataclass(frozen=True)
+class Decision:
+    """A workflow step confirmed on its own page: who may take it, from which statuses, with
+    which form, and what it says when done."""
+
+    service: Callable
+    allow: Callable
+    sources: tuple[str, ...]
+    form: type[DecisionForm]
+    done: str
+
+
+S = Report.Status
+DECISIONS = {
+    "submit": Decision(
+        workflow.report_submit,
+        coordinator,
+        (S.DRAFT,),
+        SubmitForm,
+        gettext_lazy("The report was submitted for approval. The approver has been told."),
+    ),
+    "return": Decision(
+        workflow.report_return,
+        reviewer,
+        (S.SUBMITTED, S.APPROVED),
+        ReturnForm,
+        gettext_lazy("The report was sent back for corrections. Those concerned have been told."),
+    ),
+    "approve": Decision(
+        workflow.report_approve,
+        approver,
+        (S.SUBMITTED,),
+        DecisionForm,
+        gettext_lazy("The report was approved. The coordinator has been told."),
+    ),
+    "publish": Decision(
+        workflow.report_publish_approved,
+        coordinator,
+        (S.APPROVED,),
+        DecisionForm,
+        gettext_lazy("The report was published."),
+    ),
 }
-WORKFLOW_DONE = {
-    "submit": gettext_lazy("The report was submitted for approval."),
-    "return": gettext_lazy("The report was returned to draft."),
-    "approve": gettext_lazy("The report was approved."),
-    "publish": gettext_lazy("The report was published."),
-}
-
-
-def _workflow_allowed(action):
-    def allow(membership, _report):
-        role = WORKFLOW[action][1]
-        if role is None:  # sending back: the coordinator or the approver
-            return reviewer(membership, _report)
-        return membership.role == role
-
-    return allow
 
 
 @login_required
-@require_POST
-def report_action(request, year: int, action: str):
-    membership, report = get_for_user(
-        request, Report, allow=_workflow_allowed(action), fiscal_year=year
-    )
-    service = WORKFLOW[action][0]
-    extra = {"position": membership.position} if action == "approve" else {}
-    try:
-        service(report=report, by=request.user, **extra)
-    except workflow.WorkflowError as error:
-        messages.error(
-            request,
-            _("This cannot be done while the report is “%(status)s”.") % {"status": error},
-        )
-    except workflow.PublishRefused as refused:
-        messages.error(request, str(refused))
-        return redirect("staff:review", year=year)
-    else:
-        messages.success(request, WORKFLOW_DONE[action])
-        # Submitting reviews the report: the coordinator sees at once what stands in the way
-        # of publishing, while the approver reads the report.
-        if action == "submit" and (blocking := workflow.report_review_blocking(report)):
-            messages.warning(request, _blocking_summary(blocking))
+def report_decide(request, year: int, action: str):
+    """The confirmation page of a workflow step (GET), and the step itself (POST)."""
+    decision = DECISIONS[action]
+    membership, report = get_for_user(request, Report, allow=decision.allow, fiscal_year=year)
+    if report.status not in decision.sources:
+        return _not_now(request, report.get_status_display(), year)
+    form = decision.form(request.POST if request.method == "POST" else None, report=report)
+    # The approver reads what stands in the way before deciding (the approval runs it again).
+    blocking = []
+    if action == "approve" and not form.is_bound:
+        blocking = workflow.report_review_blocking(report)
+    if form.is_valid():
+        extra = {"position": membership.position} if action == "approve" else {}
+        try:
+            decision.service(report=report, by=request.user, **form.cleaned_data, **extra)
+        except workflow.WorkflowError as error:
+            return _not_now(request, error, year)
+        except workflow.ApprovalRefused as refused:
+            form.add_error(None, str(refused))
+            blocking = refused.findings
+        except workflow.PublishRefused as refused:
+            messages.error(request, str(refused))
             return redirect("staff:review", year=year)
+        except ValueError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, decision.done)
+            # Submitting reviews the report: the coordinator sees at once what stands in the way
+            # of publishing, while the approver reads the report.
+            if action == "submit" and (blocking := workflow.report_review_blocking(report)):
+                messages.warning(request, _blocking_summary(blocking))
+                return redirect("staff:review", year=year)
+            return redirect("staff:report", year=year)
+    context = {
+        "membership": membership,
+        "report": report,
+        "form": form,
+        "action": action,
+        "blocking": blocking,
+        "submission": _submission(report) if action == "approve" else None,
+        "next_version": report.publications.count() + 1,
+        "today": timezone.localdate(),
+    }
+    status = 409 if form.is_bound and blocking else 200
+    return render(request, f"staff/decide_{action}.html", context, status=status)
+
+
+def _not_now(request, status, year: int):
+    messages.error(
+        request, _("This cannot be done while the report is “%(status)s”.") % {"status": status}
+    )
     return redirect("staff:report", year=year)
+
+
+def _submission(report: Report):
+    """The change that submitted the report, with the reason for submitting it early, if any."""
+    return report.changes.filter(action=Change.Action.SUBMITTED).select_related("user").first()
 
 
 def _blocking_summary(findings) -> str:

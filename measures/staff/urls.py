@@ -1,45 +1,51 @@
 from django.urls import path
 
-from measures.staff import imports, people, publishing, views
+from measures.staff import imports, people, publishing, views, years
+from measures.staff.years import year_page
+
+
+def year_path(route: str, view, kwargs=None, name=None):
+    """A page of one fiscal year (/staff/<year>/…): an unopened year offers to open it."""
+    return path(f"<int:year>/{route}", year_page(view), kwargs, name=name)
+
 
 app_name = "staff"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("start/", views.report_start, name="start"),
     path("people/", people.people, name="people"),
     path("people/<int:pk>/", people.person, name="person"),
     path("divisions/", people.divisions, name="divisions"),
     path("words/", people.words, name="words"),
     path("words/<int:pk>/delete/", people.word_delete, name="word_delete"),
-    path("<int:year>/", views.dashboard, name="report"),
-    path("<int:year>/preview/", views.report_preview, name="preview"),
-    path("<int:year>/history/", views.report_history, name="history"),
-    path("<int:year>/scores/", views.scores, name="scores"),
-    path("<int:year>/review/", publishing.review, name="review"),
-    path("<int:year>/review/acknowledge/", publishing.review_acknowledge, name="acknowledge"),
-    path("<int:year>/measures/new/", views.measure_new, name="measure_new"),
-    path("<int:year>/versions/", publishing.publications, name="publications"),
-    path("<int:year>/versions/<int:version>/", publishing.publication_detail, name="publication"),
-    path("<int:year>/withdraw/", publishing.report_withdraw, name="withdraw"),
+    year_path("", views.dashboard, name="report"),
+    path("<int:year>/open/", years.year_open, name="open"),
+    year_path("deadline/", years.deadline, name="deadline"),
+    year_path("divisions/<int:division>/hand-in/", years.hand_in, {"done": True}, name="hand_in"),
+    year_path("divisions/<int:division>/reopen/", years.hand_in, {"done": False}, name="reopen"),
+    year_path("preview/", views.report_preview, name="preview"),
+    year_path("history/", views.report_history, name="history"),
+    year_path("scores/", views.scores, name="scores"),
+    year_path("review/", publishing.review, name="review"),
+    year_path("review/acknowledge/", publishing.review_acknowledge, name="acknowledge"),
+    year_path("measures/new/", views.measure_new, name="measure_new"),
+    year_path("versions/", publishing.publications, name="publications"),
+    year_path("versions/<int:version>/", publishing.publication_detail, name="publication"),
+    year_path("withdraw/", publishing.report_withdraw, name="withdraw"),
     *(
-        path(f"<int:year>/{action}/", publishing.report_action, {"action": action}, name=action)
-        for action in publishing.WORKFLOW
+        year_path(f"{action}/", publishing.report_decide, {"action": action}, name=action)
+        for action in publishing.DECISIONS
     ),
     *(
-        path(f"<int:year>/import/{kind}/", imports.report_import, {"kind": kind}, name="import")
+        year_path(f"import/{kind}/", imports.report_import, {"kind": kind}, name="import")
         for kind in imports.IMPORTS
     ),
     *(
-        path(
-            f"<int:year>/export.{format}",
-            imports.report_export,
-            {"format": format},
-            name=f"export_{format}",
+        year_path(
+            f"export.{format}", imports.report_export, {"format": format}, name=f"export_{format}"
         )
         for format in ("xlsx", "csv")
     ),
-    path("<int:year>/carry-forward/", imports.report_carry_forward, name="carry_forward"),
     path("measures/<int:pk>/", views.measure_edit, name="measure"),
     path("measures/<int:pk>/delete/", views.measure_delete, name="measure_delete"),
     path("measures/<int:pk>/move/", views.measure_move, name="measure_move"),

@@ -13,15 +13,16 @@ from django.views.decorators.http import require_POST
 from itaportal.pagination import paginate
 from measures import editing, thai
 from measures.document import report_document
-from measures.models import Measure, Report
+from measures.fiscal_year import handins, opening
+from measures.models import Change, Measure, Report
 from measures.staff.access import (
-    agency_for_coordinator,
     coordinator,
     get_for_user,
     measure_editor,
     membership_of,
 )
 from measures.staff.forms import (
+    DeadlineForm,
     ItemFormSet,
     MeasureForm,
     NewMeasureForm,
@@ -38,7 +39,8 @@ CHANGES_PER_PAGE = 100
 @login_required
 def dashboard(request, year: int | None = None):
     membership = membership_of(request)
-    reports = membership.agency.reports.all()
+    agency = membership.agency
+    reports = agency.reports.all()
     current_year = thai.fiscal_year(timezone.localdate())
     if year is None:
         report = reports.filter(fiscal_year=current_year).first() or reports.first()
@@ -49,35 +51,53 @@ def dashboard(request, year: int | None = None):
         "reports": reports,
         "report": report,
         "current_year": current_year,
-        "can_start": membership.is_coordinator
-        and not reports.filter(fiscal_year=current_year).exists(),
+        # The years still to open, offered on every dashboard (to the coordinator, the action).
+        "open_years": opening.openable_years(agency),
     }
     if report:
-        measures = list(
-            report.measures.annotate(
-                result_count=Count("results", distinct=True),
-                outcome_count=Count("outcomes", distinct=True),
-            )
-            .prefetch_related("divisions")
-            .select_related("updated_by")
-        )
-        mine = set(membership.divisions.values_list("pk", flat=True))
-        for measure in measures:
-            measure.is_mine = any(d.pk in mine for d in measure.divisions.all())
-            measure.is_complete = measure.result_count and measure.outcome_count
-        context["measures"] = measures
-        context["missing"] = [m for m in measures if m.is_mine and not m.is_complete]
-        context["publication"] = report.latest_publication()
+        context.update(_year_context(report, membership))
     return render(request, "staff/dashboard.html", context)
 
 
-@login_required
-@require_POST
-def report_start(request):
-    agency = agency_for_coordinator(request)
-    year = thai.fiscal_year(timezone.localdate())
-    Report.objects.get_or_create(agency=agency, fiscal_year=year)
-    return redirect("staff:report", year=year)
+def _year_context(report: Report, membership) -> dict:
+    measures = list(
+        report.measures.annotate(
+            result_count=Count("results", distinct=True),
+            outcome_count=Count("outcomes", distinct=True),
+        )
+        .prefetch_related("divisions")
+        .select_related("updated_by")
+    )
+    mine = set(membership.divisions.values_list("pk", flat=True))
+    for measure in measures:
+        measure.is_mine = any(d.pk in mine for d in measure.divisions.all())
+        measure.is_complete = measure.result_count and measure.outcome_count
+    progress = handins.report_division_progress(report)
+    # The last decision, when it was a send-back: its reason stays in view until resubmission.
+    decision = report.changes.filter(
+        action__in=[Change.Action.SUBMITTED, Change.Action.RETURNED]
+    ).first()
+    sent_back = None
+    if decision and decision.action == Change.Action.RETURNED and report.status == "draft":
+        sent_back = {item["field"]: item["after"] for item in decision.changes}
+        sent_back["change"] = decision
+        # Division staff read it when it concerns their division.
+        concerned = sent_back.get("divisions_concerned", "").split(", ")
+        if membership.role == "division_staff" and not any(
+            p.division.name in concerned for p in progress if p.division.pk in mine
+        ):
+            sent_back = None
+    return {
+        "measures": measures,
+        "missing": [m for m in measures if m.is_mine and not m.is_complete],
+        "publication": report.latest_publication(),
+        "progress": progress,
+        "my_progress": [p for p in progress if p.division.pk in mine],
+        "all_handed_in": all(p.hand_in for p in progress),
+        "sent_back": sent_back,
+        "deadline_form": DeadlineForm(initial={"deadline": report.deadline}),
+        "overdue": report.deadline is not None and report.deadline < timezone.localdate(),
+    }
 
 
 @login_required

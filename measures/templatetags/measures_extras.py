@@ -20,6 +20,10 @@ CHANGE_FIELDS = {
     "score": _("score"),
     "version": _("published version"),
     "reason": _("reason"),
+    "not_handed_in": _("divisions not handed in"),
+    "divisions_concerned": _("divisions asked to correct their part"),
+    "deadline": _("hand-in deadline"),
+    "source": _("started from fiscal year"),
 }
 
 # Geometry of the score chart, in SVG user units: a label column, then bars scaled to 0–100.
@@ -64,3 +68,11 @@ def score_chart_rows(scores):
 @register.filter
 def two_factor_available(user) -> bool:
     return two_factor.available_to(user)
+
+
+@register.filter
+def person(user) -> str:
+    """Who did something: their full name, their username, or "someone" for a deleted account."""
+    if user is None:
+        return _("someone")
+    return user.get_full_name() or user.get_username()

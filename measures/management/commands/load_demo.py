@@ -4,10 +4,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from measures.management.commands.import_report_text import import_report_file
-from measures.models import Agency, Indicator, IndicatorScore, Membership, Report
+from measures.models import Agency, HandIn, Indicator, IndicatorScore, Membership, Report
 from measures.workflow import report_publish
 
 DEMO_REPORT = Path(__file__).resolve().parents[2] / "demo" / "report-2568.txt"
@@ -112,4 +113,9 @@ def load_demo(*, reset: bool = False) -> bool:
     report = import_report_file(DEMO_REPORT, agency_slug=agency.slug, year=DEMO_YEAR)
     # The seed is published as it was, typos and all: the review page shows what it found.
     report_publish(report=report, acknowledge_warnings=True)
+    # Every division had handed in its part of the published year.
+    for division in report.responsible_divisions():
+        HandIn.objects.get_or_create(
+            report=report, division=division, defaults={"at": timezone.now()}
+        )
     return True
