@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
@@ -17,4 +17,9 @@ class ReportsConfig(AppConfig):
         post_delete.connect(
             forget_public_copies, sender=Publication, dispatch_uid="reports-copies-deleted"
         )
-        post_migrate.connect(forget_every_public_copy, sender=self, dispatch_uid="reports-epoch")
+        # Sent for apps with models: once per migrate for the portal's data.
+        post_migrate.connect(
+            forget_every_public_copy,
+            sender=apps.get_app_config("measures"),
+            dispatch_uid="reports-epoch",
+        )

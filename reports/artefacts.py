@@ -18,6 +18,7 @@ from importlib.metadata import version
 from django.conf import settings
 from django.core.cache import cache as django_cache
 from django.core.files.storage import default_storage
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from itaportal import limits
@@ -111,15 +112,15 @@ def forget(digest: str) -> None:
 
 
 def artefacts_clean(*, dry_run: bool = False) -> list[str]:
-    """Delete the kept PDFs no public publication or current draft refers to (a withdrawn,
-    superseded or restored-away version, an edited draft, an earlier renderer), progress files
-    of renders that died, and stale render locks. Returns the names deleted (with ``dry_run``,
-    that would be)."""
+    """Delete the kept PDFs that neither a report's public version nor its current draft refers
+    to (a withdrawn, superseded or restored-away version, an edited draft, an earlier
+    renderer), progress files of renders that died, and stale render locks. Returns the names
+    deleted (with ``dry_run``, that would be)."""
     # Listed before the publications are read: a PDF is written only for a publication already
     # committed, so any file listed here belongs to one that the query below sees.
     folders, files = listdir(PDF_DIR)
     drafts = listdir(DRAFT_PDF_DIR)[0] if "drafts" in folders else []
-    live = set(Publication.objects.public().values_list("digest", flat=True))
+    live = _latest_public_digests()
     locked = _locked_names()
     # Files directly in these folders were named by id and version, before content addressing.
     doomed = [f"{PDF_DIR}/{name}" for name in files]
@@ -141,6 +142,13 @@ def artefacts_clean(*, dry_run: bool = False) -> list[str]:
         stale = timezone.now() - timedelta(seconds=limits.RENDER_LOCK_SECONDS)
         RenderLock.objects.filter(acquired_at__lt=stale).delete()
     return doomed
+
+
+def _latest_public_digests() -> set[str]:
+    """The publications the public is shown: each report's latest public version."""
+    public = Publication.objects.public()
+    latest = public.filter(report=OuterRef("report")).order_by("-version").values("pk")[:1]
+    return set(public.filter(pk=Subquery(latest)).values_list("digest", flat=True))
 
 
 def _delete(names: list[str]) -> None:
