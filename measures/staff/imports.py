@@ -94,7 +94,11 @@ def previews_sweep(*, dry_run: bool = False) -> list[str]:
     storage = storages["imports"]
     expired = timezone.now() - timedelta(seconds=settings.SESSION_COOKIE_AGE)
     swept = []
-    for name in storage.listdir("")[1]:
+    try:
+        names = storage.listdir("")[1]
+    except FileNotFoundError:  # nothing was ever previewed here
+        names = []
+    for name in names:
         try:
             if storage.get_modified_time(name) < expired:
                 if not dry_run:
