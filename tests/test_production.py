@@ -15,7 +15,9 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import override_settings
 
+from bench.object_store import connection
 from itaportal.logging import JSONFormatter
+from itaportal.settings import object_storage
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_CACHE = {
@@ -27,10 +29,10 @@ REDIS_CACHE = {
 }
 
 
-def test_healthz_reports_database_and_cache(client, db):
+def test_healthz_reports_database_cache_and_storage(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok", "storage": "ok"}
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -64,6 +66,16 @@ def test_healthz_answers_503_when_the_cache_is_unreachable(client, db):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["cache"].startswith("error:")
+
+
+def test_healthz_answers_503_when_the_object_store_is_unreachable(client, db, settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": object_storage("media", **connection("http://127.0.0.1:1")),
+    }
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["storage"].startswith("error:")
 
 
 def test_pages_carry_a_content_security_policy_without_inline_scripts(client, db):
