@@ -8,6 +8,7 @@ its own prefix, logs, temp and cache directories under ``directory``.
 """
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -28,12 +29,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def front_config(*, port: int, upstream: str, static_root: Path, cache_dir: Path) -> str:
-    """docs/nginx.conf with this machine's port, app server and paths."""
+def front_config(*, port: int, upstreams: list[str], static_root: Path, cache_dir: Path) -> str:
+    """docs/nginx.conf with this machine's port, app servers and paths."""
     text = DEPLOYED.read_text(encoding="utf-8")
+    server = re.search(r"\n( +)server 127\.0\.0\.1:8000 (.*)\n", text)
+    if server is None:
+        raise ValueError(f"{DEPLOYED} should hold an app server at 127.0.0.1:8000")
+    indent, options = server.groups()
+    servers = "".join(f"\n{indent}server {upstream} {options}" for upstream in upstreams)
+    text = text.replace(server.group(0), servers + "\n")
     replacements = {
         "listen 80;": f"listen 127.0.0.1:{port};",
-        "server 127.0.0.1:8000 ": f"server {upstream} ",
         "proxy_cache_path /var/cache/nginx/itaportal ": f"proxy_cache_path {cache_dir} ",
         "alias /srv/itaportal/var/static/;": f"alias {static_root}/;",
     }
@@ -78,15 +84,18 @@ http {{
 
 @contextmanager
 def nginx_front(
-    directory: Path, *, upstream: str, static_root: Path, workers: int = 1
+    directory: Path, *, upstream: str | list[str], static_root: Path, workers: int = 1
 ) -> Iterator[str]:
-    """Serve docs/nginx.conf on a free loopback port in front of ``upstream`` (host:port);
-    yields the front's base URL."""
+    """Serve docs/nginx.conf on a free loopback port in front of ``upstream``, one app server
+    (host:port) or several; yields the front's base URL."""
     directory.mkdir(parents=True, exist_ok=True)
     port = free_port()
     (directory / "itaportal.conf").write_text(
         front_config(
-            port=port, upstream=upstream, static_root=static_root, cache_dir=directory / "cache"
+            port=port,
+            upstreams=[upstream] if isinstance(upstream, str) else upstream,
+            static_root=static_root,
+            cache_dir=directory / "cache",
         ),
         encoding="utf-8",
     )

@@ -178,6 +178,52 @@ STORAGES = {
         "OPTIONS": {"location": STATE_DIR / "imports"},
     },
 }
+
+
+def object_storage(location: str, **connection) -> dict:
+    """A storage under ``location`` in an S3-compatible bucket (django-storages, boto3), which
+    every app server and worker shares. Private: Django reads the objects and serves them."""
+    from botocore.config import Config
+
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **connection,
+            "location": location,
+            "file_overwrite": True,
+            "default_acl": None,
+            "querystring_auth": True,
+            "signature_version": "s3v4",
+            # A store that does not answer fails the request within seconds, not minutes.
+            "client_config": Config(
+                connect_timeout=5, read_timeout=30, retries={"max_attempts": 3, "mode": "standard"}
+            ),
+        },
+    }
+
+
+# With S3_BUCKET set, kept PDFs and import previews live in S3-compatible object storage (MinIO,
+# Ceph RGW, a cloud's object storage): several app servers then share them (docs/deploy.md).
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+if S3_BUCKET:
+    S3_CONNECTION = {
+        "bucket_name": S3_BUCKET,
+        # Unset: AWS itself; otherwise the store's address, e.g. https://minio.internal:9000.
+        "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+        # Unset: boto3's own lookup (AWS_ACCESS_KEY_ID, an instance role, ~/.aws).
+        "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+        "region_name": os.environ.get("S3_REGION") or None,
+        # MinIO and Ceph answer at one address with the bucket in the path; AWS wants it in
+        # the host name.
+        "addressing_style": os.environ.get(
+            "S3_ADDRESSING_STYLE", "path" if os.environ.get("S3_ENDPOINT_URL") else "virtual"
+        ),
+    }
+    S3_PREFIX = os.environ.get("S3_PREFIX", "")
+    STORAGES["default"] = object_storage(f"{S3_PREFIX}media", **S3_CONNECTION)
+    STORAGES["imports"] = object_storage(f"{S3_PREFIX}imports", **S3_CONNECTION)
+
 WHITENOISE_MIMETYPES = {".ttf": "font/ttf"}
 # In development WhiteNoise serves straight from the app and project static folders.
 WHITENOISE_USE_FINDERS = DEBUG

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -12,7 +13,8 @@ from measures import thai
 
 @never_cache
 def healthz(request):
-    """For load balancers and monitoring: 200 when the database and the cache answer, else 503."""
+    """For load balancers and monitoring: 200 when the database, the cache and the file storage
+    (object storage, when several servers share one) answer, else 503."""
     checks = {}
     try:
         with connection.cursor() as cursor:
@@ -25,6 +27,11 @@ def healthz(request):
         checks["cache"] = "ok" if cache.get("healthz") == "ok" else "error: value lost"
     except Exception as error:
         checks["cache"] = f"error: {error.__class__.__name__}"
+    try:
+        default_storage.exists("healthz")
+        checks["storage"] = "ok"
+    except Exception as error:
+        checks["storage"] = f"error: {error.__class__.__name__}"
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse(
         {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503

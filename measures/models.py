@@ -1,3 +1,7 @@
+import hashlib
+import json
+from datetime import UTC
+
 from django import forms
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
@@ -589,6 +593,9 @@ class Publication(models.Model):
     withdrawal_reason = models.TextField(
         _("reason for withdrawal"), blank=True, max_length=limits.WITHDRAWAL_REASON_CHARS
     )
+    # What the kept page, PDFs and ETags are named by (reports/artefacts.py): never the id and
+    # version, which a restored or reset database hands out again for other content.
+    digest = models.CharField(_("content digest"), max_length=32, editable=False)
 
     objects = PublicationQuerySet.as_manager()
 
@@ -614,6 +621,23 @@ class Publication(models.Model):
 
     def __str__(self):
         return f"{self.report} ฉบับที่ {thai.thai_digits(self.version)}"
+
+    def save(self, *args, **kwargs):
+        self.digest = frozen_digest(self.document, self.version, self.published_at)
+        super().save(*args, **kwargs)
+
+
+def content_digest(content) -> str:
+    """A digest of JSON-serialisable content, whatever the order of its keys."""
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def frozen_digest(document: dict, version: int, published_at) -> str:
+    """A digest of everything a publication shows: its document, its version and its date (the
+    open data and the archival PDF carry both)."""
+    published_at = published_at.astimezone(UTC).isoformat()
+    return content_digest({"document": document, "version": version, "published_at": published_at})
 
 
 class Membership(models.Model):

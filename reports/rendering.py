@@ -2,8 +2,8 @@
 
 A publication never changes, so its HTML and PDFs (public and archival) are rendered the first
 time they are asked for and reused: the page's report body in Django's cache, the PDFs in the
-default file storage, all keyed by the publication and its version. A draft too large to render
-within a request is rendered by a background task and kept under a name derived from its content.
+default file storage, all named by their content (reports/artefacts.py). A draft too large to
+render within a request is rendered by a background task and kept the same way.
 
 One render per kept PDF at a time, across every process (``_render_once``): the first to ask
 takes a lock named by the PDF's storage name (measures.models.RenderLock, in the shared
@@ -11,13 +11,11 @@ database), the others wait for its copy a few seconds and then show the progress
 written under its one name, overwriting (settings.STORAGES), never beside it under another.
 """
 
-import hashlib
-import json
+import logging
 import time
 from collections.abc import Callable
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
@@ -28,13 +26,14 @@ from django.utils import timezone, translation
 
 from itaportal import limits
 from measures.models import Publication, RenderLock, Report
+from reports import artefacts
+from reports.artefacts import PROGRESS_SUFFIX, draft_pdf_path
 from reports.opendata import open_data_document
 from reports.pdf import MIMETYPE, render_archival_pdf, render_report_pdf, report_pdf_filename
-from reports.pdf_text import ARCHIVAL
+
+logger = logging.getLogger(__name__)
 
 PAGE_CACHE_SECONDS = 24 * 60 * 60
-PDF_DIR = "report-pdfs"
-DRAFT_PDF_DIR = f"{PDF_DIR}/drafts"
 # How often a request waiting for another process's render looks for its copy.
 POLL_SECONDS = 0.25
 
@@ -44,30 +43,26 @@ def report_fragment(document: dict) -> str:
     return render_to_string("reports/_report.html", {"document": document})
 
 
-def _fragment_key(publication: Publication, language: str) -> str:
-    return f"reports:fragment:{publication.pk}:{publication.version}:{language}"
-
-
-def published_fragment(publication: Publication) -> tuple[str, str]:
-    """The publication's report body in the current language, and a digest of it for the ETag."""
-    key = _fragment_key(publication, translation.get_language())
-    cached = cache.get(key)
-    if cached is None:
+def published_fragment(publication: Publication) -> str:
+    """The publication's report body in the current language."""
+    key = artefacts.fragment_key(publication.digest, translation.get_language())
+    html = cache.get(key)
+    if html is None:
         html = report_fragment(publication.document)
-        cached = (html, hashlib.blake2b(html.encode(), digest_size=12).hexdigest())
-        cache.set(key, cached, PAGE_CACHE_SECONDS)
-    return cached
+        cache.set(key, html, PAGE_CACHE_SECONDS)
+    return html
+
+
+def _variant(archival: bool) -> str:
+    return "archival" if archival else "public"
 
 
 def published_pdf_path(publication: Publication, *, archival: bool = False) -> str:
-    # The archival copy's name carries its PDF/A level: copies kept at an earlier level are
-    # rendered afresh rather than served under the new claim.
-    suffix = f"-archival-{ARCHIVAL.replace('/', '')}" if archival else ""
-    return f"{_publication_prefix(publication)}v{publication.version}{suffix}.pdf"
+    return artefacts.pdf_path(publication.digest, _variant(archival))
 
 
-def _publication_prefix(publication: Publication) -> str:
-    return f"{PDF_DIR}/publication-{publication.pk}-"
+def published_pdf_etag(publication: Publication, *, archival: bool = False) -> str:
+    return f'"{artefacts.pdf_tag(publication.digest, _variant(archival))}"'
 
 
 def _kept(path: str, filename: str) -> tuple[str, str, bytes] | None:
@@ -102,19 +97,7 @@ def forget_withdrawn(sender, instance: Publication, **kwargs):
 
 
 def _forget(publication: Publication) -> None:
-    """Every stored file of the publication: PDFs of every kind and level, progress files, and
-    copies an older storage setting kept beside them under other names."""
-    directory, prefix = _publication_prefix(publication).rsplit("/", 1)
-    try:
-        names = default_storage.listdir(directory)[1]
-    except FileNotFoundError:
-        names = []
-    for name in names:
-        if name.startswith(prefix):
-            default_storage.delete(f"{directory}/{name}")
-    cache.delete_many(
-        [_fragment_key(publication, language) for language, _name in settings.LANGUAGES]
-    )
+    artefacts.forget(publication.digest)
 
 
 def kept_pdf(publication: Publication, *, archival: bool = False) -> tuple[str, str, bytes] | None:
@@ -123,14 +106,8 @@ def kept_pdf(publication: Publication, *, archival: bool = False) -> tuple[str, 
     return _kept(published_pdf_path(publication, archival=archival), filename)
 
 
-def draft_pdf_path(report: Report, document: dict) -> str:
-    """Where a large draft's PDF is kept: named by its content, so that an edit gives a new one."""
-    digest = hashlib.blake2b(json.dumps(document, sort_keys=True).encode(), digest_size=12)
-    return f"{DRAFT_PDF_DIR}/report-{report.pk}-{digest.hexdigest()}.pdf"
-
-
 def _progress_path(path: str) -> str:
-    return f"{path}.progress"
+    return f"{path}{PROGRESS_SUFFIX}"
 
 
 def _recording_progress(path: str):
@@ -156,11 +133,13 @@ def pdf_progress(path: str) -> tuple[int, int] | None:
 
 def _render_to(path: str, render: Callable) -> tuple[str, str, bytes]:
     """``render(progress=…)`` kept at ``path``, its progress recorded on the way."""
+    start = time.monotonic()
     try:
         rendered = render(progress=_recording_progress(path))
     finally:
         default_storage.delete(_progress_path(path))
     _write(path, rendered[2])
+    logger.info("rendered %s in %.1f s", path, time.monotonic() - start)
     return rendered
 
 
@@ -217,10 +196,10 @@ def keep_draft_pdf(report: Report, document: dict) -> None:
     path = draft_pdf_path(report, document)
     if default_storage.exists(path):
         return
-    if default_storage.exists(DRAFT_PDF_DIR):
-        for name in default_storage.listdir(DRAFT_PDF_DIR)[1]:
-            if name.startswith(f"report-{report.pk}-") and not name.endswith(".progress"):
-                default_storage.delete(f"{DRAFT_PDF_DIR}/{name}")
+    directory = path.rsplit("/", 1)[0]
+    for name in artefacts.listdir(directory)[1]:
+        if f"{directory}/{name}" != path and not name.endswith(PROGRESS_SUFFIX):
+            default_storage.delete(f"{directory}/{name}")
 
     def render(progress):
         return render_report_pdf(document, draft=True, progress=progress)

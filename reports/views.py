@@ -19,16 +19,17 @@ from django_tasks.exceptions import TaskResultDoesNotExist
 from itaportal.pagination import paginate
 from measures.document import report_document
 from measures.models import Agency, Publication, Report, public_publication
+from reports.artefacts import draft_pdf_path, page_etag
 from reports.forms import IndexFilterForm
 from reports.pdf import render_report_pdf
 from reports.rendering import (
     PAGE_CACHE_SECONDS,
-    draft_pdf_path,
     kept_draft_pdf,
     kept_pdf,
     pdf_progress,
     published_fragment,
     published_pdf,
+    published_pdf_etag,
     published_pdf_path,
     rendering_elsewhere,
     renders_in_background,
@@ -44,6 +45,9 @@ AGENCIES_PER_PAGE = 50
 REPORTS_PER_PAGE = 20
 # Bumped by every publication (forget_public_copies): the index copies made before are not used.
 INDEX_GENERATION_KEY = "reports:index:generation"
+# Bumped by every migration (forget_every_public_copy): the visitors' copies made before are not
+# used. A database restored from a backup or created anew may lack what they show.
+COPIES_EPOCH_KEY = "reports:copies:epoch"
 
 
 def index(request):
@@ -183,7 +187,8 @@ def kept_for_visitors(view):
 
     The copy keeps the response's body and headers: nothing in a public page is per visitor. A
     new or deleted publication deletes the copies (reports/apps.py); with a per-process cache
-    another worker may serve the superseded copy for settings.PUBLIC_COPY_SECONDS at most.
+    another worker may serve the superseded copy for settings.PUBLIC_COPY_SECONDS at most. A
+    copy made before the last migration (a restored or reset database) is not served.
     """
 
     @wraps(view)
@@ -191,18 +196,21 @@ def kept_for_visitors(view):
         if request.META.get("QUERY_STRING") or not _cookieless(request):
             return view(request, slug, year)
         key = _public_copy_key(view.__name__, slug, year, get_language())
-        copy = cache.get(key)
-        if copy is None:
+        found = cache.get_many([key, COPIES_EPOCH_KEY])
+        epoch = found.get(COPIES_EPOCH_KEY)
+        copy = found.get(key)
+        if copy is None or copy[0] != epoch:
             response = view(request, slug, year)
             if response.status_code != 200 or not response.has_header("ETag"):
                 return response
             copy = (
+                epoch,
                 response.content,
                 dict(response.headers),
                 parse_http_date(response.headers["Last-Modified"]),
             )
             cache.set(key, copy, settings.PUBLIC_COPY_SECONDS)
-        content, headers, last_modified = copy
+        _epoch, content, headers, last_modified = copy
         if not_modified := get_conditional_response(
             request, etag=headers["ETag"], last_modified=last_modified
         ):
@@ -219,8 +227,8 @@ def report_detail(request, slug, year):
     if version.draft:
         body = report_fragment(version.document)
     else:
-        body, digest = published_fragment(version.publication)
-        etag = f'"{digest}-{get_language()}-{request.user.pk or 0}"'
+        body = published_fragment(version.publication)
+        etag = page_etag(version.publication.digest, get_language(), request.user.pk)
         if not_modified := _not_modified(request, version, etag):
             return not_modified
     context = {
@@ -261,7 +269,7 @@ def report_archival_pdf(request, slug, year):
 def _published_pdf(request, version: ReportVersion, *, archival: bool):
     """A publication's PDF: from storage once rendered, rendered in the background if large."""
     publication = version.publication
-    etag = f'"pdf-{publication.pk}-v{publication.version}{"-archival" if archival else ""}"'
+    etag = published_pdf_etag(publication, archival=archival)
     if not_modified := _not_modified(request, version, etag):
         return not_modified
     kept = kept_pdf(publication, archival=archival)
@@ -336,3 +344,12 @@ def forget_public_copies(sender, instance: Publication, **kwargs):
             for language, _name in settings.LANGUAGES
         ]
     )
+
+
+def forget_every_public_copy(**kwargs):
+    """After a migration, every visitor's copy of a page, PDF or index is made anew: the
+    database may have been restored or reset (docs/deploy.md runs ``migrate`` after both), and
+    the copies of what it no longer holds must not outlive it. Content-addressed copies (PDFs,
+    page bodies) need no such care."""
+    now = time.time_ns()
+    cache.set_many({INDEX_GENERATION_KEY: now, COPIES_EPOCH_KEY: now}, None)

@@ -1,4 +1,6 @@
+import os
 import shutil
+import uuid
 from importlib import import_module
 
 import pytest
@@ -9,16 +11,42 @@ from django.db import connections
 from django.utils import translation
 from playwright.sync_api import sync_playwright
 
+from bench.object_store import connection, object_store
+from itaportal.settings import object_storage
 from measures.management.commands.load_demo import load_demo
 from measures.models import Agency, Membership, Report
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
+# Where the suite keeps files: "filesystem" (the default, as `make run`) or "s3", an
+# S3-compatible server on loopback (bench/object_store.py), as several app servers would.
+STORAGE = os.environ.get("TEST_STORAGE", "filesystem")
+if STORAGE not in {"filesystem", "s3"}:
+    raise pytest.UsageError(f"TEST_STORAGE must be filesystem or s3, not {STORAGE!r}")
+
+
+@pytest.fixture(scope="session")
+def object_store_endpoint(tmp_path_factory):
+    with object_store(tmp_path_factory.mktemp("object-store") / "moto.log") as endpoint:
+        yield endpoint
+
+
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    """Files a test stores (cached PDFs) go to a directory of its own, never to var/."""
+def _storage(request, settings, tmp_path):
+    """Files a test stores (kept PDFs, import previews) go to a place of its own, never to
+    var/: a directory, or a prefix of its own in the loopback S3 server's bucket."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    storages = {
+        **settings.STORAGES,
+        "imports": {**settings.STORAGES["imports"], "OPTIONS": {"location": tmp_path / "imports"}},
+    }
+    if STORAGE == "s3":
+        store = connection(request.getfixturevalue("object_store_endpoint"))
+        prefix = f"test-{uuid.uuid4().hex}"
+        storages["default"] = object_storage(f"{prefix}/media", **store)
+        storages["imports"] = object_storage(f"{prefix}/imports", **store)
+    settings.STORAGES = storages
 
 
 @pytest.fixture(autouse=True)

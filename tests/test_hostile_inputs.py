@@ -32,7 +32,7 @@ from measures.imports.services import report_import_legacy, report_import_rows
 from measures.models import Measure, Publication, RenderLock, Report
 from measures.review import review_document
 from measures.workflow import report_review, report_withdraw
-from reports import rendering
+from reports import artefacts, rendering
 from tests.staff_helpers import editor_data, formset_data, items
 
 ANSWER_SECONDS = 10
@@ -264,9 +264,8 @@ def test_concurrent_first_requests_render_the_pdf_once(demo_report, monkeypatch)
     assert len(renders) == 1
     assert [a.status_code for a in answers] == [200, 200, 200]
     assert len({a.content for a in answers}) == 1
-    assert default_storage.listdir("report-pdfs")[1] == [
-        rendering.published_pdf_path(demo_report.latest_publication()).rsplit("/", 1)[1]
-    ]
+    folder, name = rendering.published_pdf_path(demo_report.latest_publication()).rsplit("/", 1)
+    assert default_storage.listdir(folder)[1] == [name]
 
 
 def test_a_copy_is_written_under_its_one_name_and_withdrawal_removes_every_copy(
@@ -279,11 +278,12 @@ def test_a_copy_is_written_under_its_one_name_and_withdrawal_removes_every_copy(
     default_storage.delete(path)
     assert client.get(PDF).status_code == 200
     assert client.get(PDF + "?published").status_code == 200
-    names = default_storage.listdir("report-pdfs")[1]
+    folder = path.rsplit("/", 1)[0]
+    names = default_storage.listdir(folder)[1]
     assert sorted(names) == sorted([path.rsplit("/", 1)[1], stray.rsplit("/", 1)[1]])
     with django_capture_on_commit_callbacks(execute=True):
         report_withdraw(report=demo_report, by=coordinator, reason="ข้อมูลส่วนบุคคล")
-    assert default_storage.listdir("report-pdfs")[1] == []
+    assert artefacts.listdir(folder) == ([], [])
 
 
 def test_a_render_finishing_after_the_withdrawal_is_not_kept(demo_report, coordinator, monkeypatch):

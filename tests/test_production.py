@@ -3,15 +3,21 @@
 import json
 import logging
 import os
+import shutil
 import subprocess
 import sys
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.cache import caches
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django.test import override_settings
 
+from bench.object_store import connection
 from itaportal.logging import JSONFormatter
+from itaportal.settings import object_storage
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_CACHE = {
@@ -23,10 +29,10 @@ REDIS_CACHE = {
 }
 
 
-def test_healthz_reports_database_and_cache(client, db):
+def test_healthz_reports_database_cache_and_storage(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok", "storage": "ok"}
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -60,6 +66,16 @@ def test_healthz_answers_503_when_the_cache_is_unreachable(client, db):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["cache"].startswith("error:")
+
+
+def test_healthz_answers_503_when_the_object_store_is_unreachable(client, db, settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": object_storage("media", **connection("http://127.0.0.1:1")),
+    }
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["storage"].startswith("error:")
 
 
 def test_pages_carry_a_content_security_policy_without_inline_scripts(client, db):
@@ -141,3 +157,37 @@ def test_bad_settings_fail_loudly(env, message):
     result = run_settings_check(**env)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+@pytest.fixture
+def locale_copy(settings, tmp_path):
+    """The portal's catalogues, compiled, in a folder of the test's own."""
+    shutil.copytree(ROOT / "locale", tmp_path / "locale")
+    settings.LOCALE_PATHS = [tmp_path / "locale", tmp_path / "locale" / "vendor"]
+    return tmp_path / "locale" / "th" / "LC_MESSAGES"
+
+
+def deploy_check_errors() -> str:
+    """What ``check --deploy`` refuses (its security warnings about the test settings aside)."""
+    try:
+        call_command("check", "--deploy", "--fail-level", "ERROR", stdout=StringIO())
+    except SystemCheckError as error:
+        return str(error)
+    return ""
+
+
+def test_the_deploy_check_passes_with_compiled_catalogues(locale_copy):
+    assert deploy_check_errors() == ""
+
+
+@pytest.mark.parametrize("problem", ["missing", "older"])
+def test_the_deploy_check_fails_without_the_compiled_thai_catalogue(locale_copy, problem):
+    po, mo = locale_copy / "django.po", locale_copy / "django.mo"
+    if problem == "missing":
+        mo.unlink()
+    else:
+        os.utime(mo, (po.stat().st_mtime - 60,) * 2)
+    errors = deploy_check_errors()
+    assert "itaportal.E002" in errors
+    assert str(mo) in errors
+    assert "compilemessages" in errors

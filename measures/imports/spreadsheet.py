@@ -23,18 +23,19 @@ import codecs
 import csv
 import io
 import re
-import tempfile
+import uuid
 import zipfile
 from collections.abc import Iterable
-from pathlib import Path
 
 import openpyxl
 import tablib
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.utils.translation import gettext as _
 from import_export.formats import base_formats
-from import_export.tmp_storages import TempFolderStorage
+from import_export.tmp_storages import BaseStorage
 
 from itaportal import limits
 from measures import thai
@@ -276,34 +277,31 @@ def decode_text(data: bytes) -> str:
 FORMATS = {"xlsx": XLSXFormat, "csv": CSVFormat}
 
 
-class UploadStorage(TempFolderStorage):
-    """Where the admin's import keeps an upload between its preview and its confirmation.
+class UploadStorage(BaseStorage):
+    """Where the admin's import keeps an upload between its preview and its confirmation: the
+    "imports" storage, which every app server shares, so that the confirmation may reach
+    another server than the preview.
 
     The confirmation names the file in a hidden form field, so the name comes back from the
-    browser: only a name this storage made, in a directory of its own, is ever opened.
+    browser: only a name this storage made (random) is ever opened.
     """
 
-    PREFIX = "import-"
-    # NamedTemporaryFile's eight random characters.
-    NAME = re.compile(rf"{PREFIX}[a-z0-9_]{{8}}")
+    PREFIX = "admin-import-"
+    NAME = re.compile(rf"{PREFIX}[0-9a-f]{{32}}")
 
-    @staticmethod
-    def directory() -> Path:
-        path = Path(tempfile.gettempdir()) / "itaportal-imports"
-        path.mkdir(mode=0o700, exist_ok=True)
-        return path
-
-    def get_full_path(self):
+    def _checked_name(self) -> str:
         if not self.NAME.fullmatch(self.name or ""):
             raise SuspiciousFileOperation(f"Not an import upload: {self.name!r}")
-        return str(self.directory() / self.name)
+        return self.name
 
-    def _open(self, mode="r"):
-        if self.name:
-            return open(self.get_full_path(), mode, encoding=self.encoding)
-        # Kept open for the caller to write, as TempFolderStorage does.
-        upload = tempfile.NamedTemporaryFile(  # noqa: SIM115
-            delete=False, dir=self.directory(), prefix=self.PREFIX
-        )
-        self.name = Path(upload.name).name
-        return upload
+    def save(self, data: bytes) -> None:
+        self.name = f"{self.PREFIX}{uuid.uuid4().hex}"
+        storages["imports"].save(self._checked_name(), ContentFile(data))
+
+    def read(self):
+        with storages["imports"].open(self._checked_name(), "rb") as upload:
+            data = upload.read()
+        return data if "b" in self.read_mode else data.decode(self.encoding or "utf-8")
+
+    def remove(self) -> None:
+        storages["imports"].delete(self._checked_name())

@@ -73,7 +73,7 @@ def _stash(request, *, report: Report, kind: str, cleaned: dict) -> str:
     token = secrets.token_urlsafe(24)
     data = cleaned["data"]
     name = storages["imports"].save(f"{token}.upload", ContentFile(data))
-    _sweep()
+    previews_sweep()
     request.session[PENDING] = {
         "token": token,
         "name": name,
@@ -87,16 +87,25 @@ def _stash(request, *, report: Report, kind: str, cleaned: dict) -> str:
     return token
 
 
-def _sweep() -> None:
-    """Delete previews never confirmed, once no session can still name them."""
+def previews_sweep(*, dry_run: bool = False) -> list[str]:
+    """Delete previews never confirmed, once no session can still name them; their names (with
+    ``dry_run``, of those that would be deleted)."""
     storage = storages["imports"]
     expired = timezone.now() - timedelta(seconds=settings.SESSION_COOKIE_AGE)
-    for name in storage.listdir("")[1]:
+    swept = []
+    try:
+        names = storage.listdir("")[1]
+    except FileNotFoundError:  # nothing was ever previewed here
+        names = []
+    for name in names:
         try:
             if storage.get_modified_time(name) < expired:
-                storage.delete(name)
+                if not dry_run:
+                    storage.delete(name)
+                swept.append(name)
         except FileNotFoundError:  # swept by a concurrent request
             pass
+    return swept
 
 
 def _unstash(request, *, report: Report, kind: str) -> tuple[dict, bytes] | None:
