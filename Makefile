@@ -32,8 +32,10 @@ run: install messages
 worker: install
 	$(PY) manage.py db_worker
 
+# Whole test files go to each process (--dist loadfile): a module's servers and Redis database
+# stay in one process.
 test: install-dev messages
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

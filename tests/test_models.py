@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
@@ -31,6 +32,18 @@ def test_the_ten_indicators_are_loaded_by_migration(db):
     assert len(indicators) == 10
     assert indicators[6] == (7, "ประสิทธิภาพการสื่อสาร", "EIT")
     assert [group for _, _, group in indicators] == ["IIT"] * 5 + ["EIT"] * 3 + ["OIT"] * 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_ten_indicators_come_back_after_a_flush():
+    Indicator.objects.filter(number=1).update(name_th="ชื่อที่ผู้ดูแลแก้")
+    call_command("flush", interactive=False, verbosity=0)
+    assert Indicator.objects.count() == 10
+    assert Indicator.objects.get(number=1).name_th == "การปฏิบัติหน้าที่"
+
+    Indicator.objects.filter(number=1).update(name_th="ชื่อที่ผู้ดูแลแก้")
+    call_command("migrate", verbosity=0)
+    assert Indicator.objects.get(number=1).name_th == "ชื่อที่ผู้ดูแลแก้"
 
 
 def test_one_report_per_agency_and_year(report):

@@ -46,7 +46,7 @@ def test_every_decision_asks_for_confirmation_first(client, coordinator, approve
 
 
 def test_approving_with_blocking_findings_is_refused_with_the_list(client, approver, submitted):
-    submitted.agency.scores.filter(indicator_id=10).update(score=Decimal("91.00"))
+    submitted.agency.scores.filter(indicator__number=10).update(score=Decimal("91.00"))
     client.force_login(approver)
     page = client.get("/staff/2568/approve/").content.decode()
     assert "การตรวจทานพบปัญหา ๑ รายการที่ทำให้เผยแพร่ไม่ได้" in page

@@ -20,7 +20,7 @@ def approved(demo_report, approver):
 
 def wrong_score(report):
     """Indicator 10's stored score no longer matches the ๙๒.๕๐ that measure 5's outcome cites."""
-    report.agency.scores.filter(indicator_id=10).update(score=Decimal("91.00"))
+    report.agency.scores.filter(indicator__number=10).update(score=Decimal("91.00"))
 
 
 def variant_key(report):

@@ -7,7 +7,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from measures.models import AcceptedWord, IndicatorScore, Publication, ReviewAcknowledgement
+from measures.models import (
+    AcceptedWord,
+    Indicator,
+    IndicatorScore,
+    Publication,
+    ReviewAcknowledgement,
+)
 from measures.workflow import (
     PublishRefused,
     report_publish,
@@ -33,7 +39,7 @@ def store_scores(report, scores: dict[int, tuple[str, str]]):
             IndicatorScore.objects.update_or_create(
                 agency=report.agency,
                 fiscal_year=year,
-                indicator_id=number,
+                indicator=Indicator.objects.get(number=number),
                 defaults={"score": Decimal(score)},
             )
 
@@ -67,7 +73,7 @@ def test_the_demo_citations_check_once_both_years_are_stored(demo_report):
 
 
 def test_a_wrong_stored_score_makes_the_demo_citation_an_error(demo_report):
-    demo_report.agency.scores.filter(indicator_id=10).update(score=Decimal("91.00"))
+    demo_report.agency.scores.filter(indicator__number=10).update(score=Decimal("91.00"))
     [error] = [f for f in report_review(demo_report) if f.is_error]
     assert (error.measure, problem(error), error.suggestion) == (5, "๙๒.๕๐", "๙๑.๐๐")
 
@@ -129,7 +135,7 @@ def test_an_edit_brings_an_acknowledged_warning_back(demo_report):
 
 
 def test_an_error_cannot_be_acknowledged(demo_report, coordinator):
-    demo_report.agency.scores.filter(indicator_id=9).update(score=Decimal("89.00"))
+    demo_report.agency.scores.filter(indicator__number=9).update(score=Decimal("89.00"))
     [error] = [f for f in report_review(demo_report) if f.is_error]
     with pytest.raises(ValueError):
         review_acknowledge(report=demo_report, finding_key=error.key, by=coordinator)
@@ -155,7 +161,7 @@ def test_the_command_prints_one_line_per_finding(demo_report, capsys):
 
 
 def test_the_command_exits_non_zero_on_an_error(demo_report, capsys):
-    demo_report.agency.scores.filter(indicator_id=9).update(score=Decimal("89.00"))
+    demo_report.agency.scores.filter(indicator__number=9).update(score=Decimal("89.00"))
     with pytest.raises(CommandError) as error, translation.override("th"):
         call_command("review_report", "mueang-phalai", "2568")
     assert error.value.returncode == 1
