@@ -145,9 +145,11 @@ def artefacts_clean(*, dry_run: bool = False) -> list[str]:
 
 
 def _latest_public_digests() -> set[str]:
-    """The publications the public is shown: each report's latest public version."""
+    """The publications the public is shown: each report's and each plan's latest public
+    version."""
     public = Publication.objects.public()
-    latest = public.filter(report=OuterRef("report")).order_by("-version").values("pk")[:1]
+    latest = public.filter(report=OuterRef("report"), kind=OuterRef("kind"))
+    latest = latest.order_by("-version").values("pk")[:1]
     return set(public.filter(pk=Subquery(latest)).values_list("digest", flat=True))
 
 

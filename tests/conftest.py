@@ -61,6 +61,7 @@ def demo_report(db) -> Report:
     # A live-server (transactional) test empties every table after it, the indicators that a
     # migration loads included: put them back for the tests that follow.
     import_module("measures.migrations.0002_indicators").load_indicators(apps, None)
+    import_module("measures.migrations.0014_ita_results_and_plan").seed_level_rules(apps, None)
     load_demo()
     return Report.objects.get(agency__slug="mueang-phalai", fiscal_year=2568)
 

@@ -24,6 +24,10 @@ CHANGE_FIELDS = {
     "divisions_concerned": _("divisions asked to correct their part"),
     "deadline": _("hand-in deadline"),
     "source": _("started from fiscal year"),
+    "plan_version": _("published plan version"),
+    "budget": _("budget (baht)"),
+    "ita_result": _("ITA result"),
+    "analysis": _("analysis of last year's result"),
 }
 
 # Geometry of the score chart, in SVG user units: a label column, then bars scaled to 0–100.
