@@ -21,6 +21,7 @@ from measures.models import (
     Change,
     Indicator,
     IndicatorScore,
+    ItaResult,
     Measure,
     Method,
     Outcome,
@@ -265,6 +266,46 @@ def scores_save(
     return Change.objects.create(
         report=report, user=by, action=Change.Action.SCORES, changes=changes
     )
+
+
+@transaction.atomic
+def ita_results_save(*, report: Report, by, values: dict[int, dict | None]) -> Change | None:
+    """Store the agency's ITA results; ``values`` maps a year to its overall, IIT, EIT and OIT
+    scores (None removes the year's result). Returns the recorded change, or None when nothing
+    differed. The report's own content does not change: its plan's analysis reads them."""
+    report = Report.objects.select_for_update().select_related("agency").get(pk=report.pk)
+    stored = {r.fiscal_year: r for r in report.agency.ita_results.filter(fiscal_year__in=values)}
+    changes = []
+    for year, typed in sorted(values.items()):
+        current = stored.get(year)
+        before = _result_line(year, current)
+        if typed is None:
+            if current:
+                current.delete()
+        else:
+            current = current or ItaResult(agency=report.agency, fiscal_year=year)
+            for part, value in typed.items():
+                setattr(current, part, value)
+            current.save()
+        after = _result_line(year, current if typed else None)
+        if before != after:
+            changes.append({"field": "ita_result", "before": before, "after": after})
+    if not changes:
+        return None
+    return Change.objects.create(
+        report=report, user=by, action=Change.Action.SCORES, changes=changes
+    )
+
+
+def _result_line(year: int, result: ItaResult | None) -> str:
+    if result is None:
+        return f"พ.ศ. {thai.thai_digits(year)}: -"
+    parts = " ".join(
+        f"{label} {score_text(value)}"
+        for label, value in zip(("IIT", "EIT", "OIT"), result.parts, strict=True)
+        if value is not None
+    )
+    return f"พ.ศ. {thai.thai_digits(year)}: {score_text(result.overall)} {parts}".strip()
 
 
 def _score_line(indicator: Indicator, year: int, value: Decimal | None) -> str:
