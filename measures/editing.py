@@ -63,6 +63,7 @@ def measure_snapshot(measure: Measure) -> dict[str, str]:
         "title": measure.title,
         "period": measure.period_display,
         "divisions": ", ".join(d.name for d in measure.divisions.all()),
+        "budget": thai.budget_text(measure.budget),
         "indicators": ", ".join(thai.thai_digits(i.number) for i in measure.indicators.all()),
         "methods": _numbered(measure.methods.values_list("text", flat=True)),
         "results": _numbered(measure.results.values_list("text", flat=True)),
@@ -85,7 +86,7 @@ def _touch(measure: Measure, by) -> None:
     measure.save(update_fields=["version", "updated_at", "updated_by"])
 
 
-MEASURE_FIELDS = ("title", "start_month", "start_year", "end_month", "end_year")
+MEASURE_FIELDS = ("title", "start_month", "start_year", "end_month", "end_year", "budget")
 
 
 @transaction.atomic

@@ -921,6 +921,10 @@ class Change(models.Model):
         DEADLINE = "deadline", _("set the hand-in deadline")
         HANDED_IN = "handed_in", _("handed in the division's part")
         HANDIN_REOPENED = "handin_reopened", _("reopened the division's part")
+        ANALYSIS = "analysis", _("edited the analysis of last year's result")
+        PLAN_APPROVED = "plan_approved", _("approved the measures plan")
+        PLAN_PUBLISHED = "plan_published", _("published the measures plan")
+        PLAN_WITHDRAWN = "plan_withdrawn", _("withdrew the measures plan from publication")
 
     report = models.ForeignKey(Report, models.CASCADE, related_name="changes")
     # Kept when the measure is deleted, so that the deletion itself stays on record.

@@ -146,6 +146,12 @@ def report_publish(*, report: Report, by=None, acknowledge_warnings: bool = Fals
     return publication
 
 
+PUBLISHED_ACTIONS = {
+    Publication.Kind.REPORT: Change.Action.PUBLISHED,
+    Publication.Kind.PLAN: Change.Action.PLAN_PUBLISHED,
+}
+
+
 def publication_create(*, report: Report, kind: str, document: dict, by) -> Publication:
     """The next version of the report's (or plan's) publication, freezing ``document``; the
     caller holds the report's row lock."""
@@ -163,23 +169,14 @@ def publication_create(*, report: Report, kind: str, document: dict, by) -> Publ
     Change.objects.create(
         report=report,
         user=by,
-        action=Change.Action.PUBLISHED,
+        action=PUBLISHED_ACTIONS[kind],
         changes=[
-            {
-                "field": kind_field(kind),
-                "before": "",
-                "after": thai.thai_digits(publication.version),
-            }
+            {"field": "version", "before": "", "after": thai.thai_digits(publication.version)}
         ],
     )
     # The index's search finds the titles just published.
     report.agency.save(update_fields=["search_text"])
     return publication
-
-
-def kind_field(kind: str) -> str:
-    """The field a change of the publications of ``kind`` is recorded under."""
-    return "version" if kind == Publication.Kind.REPORT else "plan_version"
 
 
 @transaction.atomic

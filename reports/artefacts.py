@@ -79,9 +79,8 @@ def draft_pdf_path(report: Report, document: dict) -> str:
     """Where a large draft's PDF is kept: beside the report's other drafts, so that a newer one
     replaces them, and named by its content, so that an edit gives a new one."""
     digest = content_digest(document)
-    return (
-        f"{DRAFT_PDF_DIR}/report-{report.pk}/draft-{PDF_LANGUAGE}-{digest}-{renderer_version()}.pdf"
-    )
+    folder = f"{document.get('kind', 'report')}-{report.pk}"  # the plan's drafts apart
+    return f"{DRAFT_PDF_DIR}/{folder}/draft-{PDF_LANGUAGE}-{digest}-{renderer_version()}.pdf"
 
 
 def fragment_key(digest: str, language: str) -> str:

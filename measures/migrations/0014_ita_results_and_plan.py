@@ -47,139 +47,344 @@ def seed_level_rules(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('measures', '0013_publication_digest'),
+        ("measures", "0013_publication_digest"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ItaResult',
+            name="ItaResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fiscal_year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2500), django.core.validators.MaxValueValidator(2700)], verbose_name='assessment year (B.E.)')),
-                ('overall', models.DecimalField(decimal_places=2, max_digits=5, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='overall score')),
-                ('iit', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='IIT score')),
-                ('eit', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='EIT score')),
-                ('oit', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='OIT score')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "fiscal_year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2500),
+                            django.core.validators.MaxValueValidator(2700),
+                        ],
+                        verbose_name="assessment year (B.E.)",
+                    ),
+                ),
+                (
+                    "overall",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="overall score",
+                    ),
+                ),
+                (
+                    "iit",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="IIT score",
+                    ),
+                ),
+                (
+                    "eit",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="EIT score",
+                    ),
+                ),
+                (
+                    "oit",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="OIT score",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ITA result',
-                'verbose_name_plural': 'ITA results',
-                'ordering': ['agency', '-fiscal_year'],
+                "verbose_name": "ITA result",
+                "verbose_name_plural": "ITA results",
+                "ordering": ["agency", "-fiscal_year"],
             },
         ),
         migrations.CreateModel(
-            name='LevelRule',
+            name="LevelRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fiscal_year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2500), django.core.validators.MaxValueValidator(2700)], verbose_name='assessment year (B.E.)')),
-                ('label', models.CharField(max_length=50, verbose_name='level')),
-                ('min_score', models.DecimalField(decimal_places=2, max_digits=5, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='lowest overall score')),
-                ('min_part', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='lowest IIT, EIT and OIT score')),
-                ('passed', models.BooleanField(default=True, verbose_name='passes the assessment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "fiscal_year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2500),
+                            django.core.validators.MaxValueValidator(2700),
+                        ],
+                        verbose_name="assessment year (B.E.)",
+                    ),
+                ),
+                ("label", models.CharField(max_length=50, verbose_name="level")),
+                (
+                    "min_score",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="lowest overall score",
+                    ),
+                ),
+                (
+                    "min_part",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="lowest IIT, EIT and OIT score",
+                    ),
+                ),
+                ("passed", models.BooleanField(default=True, verbose_name="passes the assessment")),
             ],
             options={
-                'verbose_name': 'level rule',
-                'verbose_name_plural': 'level rules',
-                'ordering': ['-fiscal_year', '-min_score'],
+                "verbose_name": "level rule",
+                "verbose_name_plural": "level rules",
+                "ordering": ["-fiscal_year", "-min_score"],
             },
         ),
         migrations.RemoveConstraint(
-            model_name='publication',
-            name='publication_unique_version',
+            model_name="publication",
+            name="publication_unique_version",
         ),
         migrations.AddField(
-            model_name='agency',
-            name='code',
-            field=models.CharField(blank=True, max_length=20, null=True, verbose_name='agency code'),
+            model_name="agency",
+            name="code",
+            field=models.CharField(
+                blank=True, max_length=20, null=True, verbose_name="agency code"
+            ),
         ),
         migrations.AddField(
-            model_name='measure',
-            name='budget',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='budget (baht)'),
+            model_name="measure",
+            name="budget",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                max_digits=14,
+                null=True,
+                validators=[django.core.validators.MinValueValidator(0)],
+                verbose_name="budget (baht)",
+            ),
         ),
         migrations.AddField(
-            model_name='publication',
-            name='kind',
-            field=models.CharField(choices=[('report', 'report'), ('plan', 'measures plan')], default='report', max_length=10, verbose_name='document'),
+            model_name="publication",
+            name="kind",
+            field=models.CharField(
+                choices=[("report", "report"), ("plan", "measures plan")],
+                default="report",
+                max_length=10,
+                verbose_name="document",
+            ),
         ),
         migrations.AddField(
-            model_name='report',
-            name='analysis_improve',
-            field=measures.models.PlainTextField(blank=True, max_length=3000, verbose_name='issues to improve'),
+            model_name="report",
+            name="analysis_improve",
+            field=measures.models.PlainTextField(
+                blank=True, max_length=3000, verbose_name="issues to improve"
+            ),
         ),
         migrations.AddField(
-            model_name='report',
-            name='analysis_urgent',
-            field=measures.models.PlainTextField(blank=True, max_length=3000, verbose_name='weaknesses to fix urgently'),
+            model_name="report",
+            name="analysis_urgent",
+            field=measures.models.PlainTextField(
+                blank=True, max_length=3000, verbose_name="weaknesses to fix urgently"
+            ),
         ),
         migrations.AddField(
-            model_name='report',
-            name='plan_approved_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='plan approved by'),
+            model_name="report",
+            name="plan_approved_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="plan approved by",
+            ),
         ),
         migrations.AddField(
-            model_name='report',
-            name='plan_approved_digest',
-            field=models.CharField(blank=True, editable=False, max_length=32, verbose_name='approved plan digest'),
+            model_name="report",
+            name="plan_approved_digest",
+            field=models.CharField(
+                blank=True, editable=False, max_length=32, verbose_name="approved plan digest"
+            ),
         ),
         migrations.AddField(
-            model_name='report',
-            name='plan_approved_on',
-            field=models.DateField(blank=True, null=True, verbose_name='plan approved on'),
+            model_name="report",
+            name="plan_approved_on",
+            field=models.DateField(blank=True, null=True, verbose_name="plan approved on"),
         ),
         migrations.AddField(
-            model_name='report',
-            name='plan_approver_name',
+            model_name="report",
+            name="plan_approver_name",
             field=models.CharField(blank=True, max_length=200, verbose_name="plan approver's name"),
         ),
         migrations.AddField(
-            model_name='report',
-            name='plan_approver_position',
-            field=models.CharField(blank=True, max_length=200, verbose_name="plan approver's position"),
+            model_name="report",
+            name="plan_approver_position",
+            field=models.CharField(
+                blank=True, max_length=200, verbose_name="plan approver's position"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agency',
-            constraint=models.UniqueConstraint(condition=models.Q(('code__isnull', False)), fields=('code',), name='agency_unique_code'),
+            model_name="agency",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("code__isnull", False)),
+                fields=("code",),
+                name="agency_unique_code",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='measure',
-            constraint=models.CheckConstraint(condition=models.Q(('budget__isnull', True), ('budget__gte', 0), _connector='OR'), name='measure_budget_positive'),
+            model_name="measure",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("budget__isnull", True), ("budget__gte", 0), _connector="OR"),
+                name="measure_budget_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='publication',
-            constraint=models.UniqueConstraint(fields=('report', 'kind', 'version'), name='publication_unique_version'),
+            model_name="publication",
+            constraint=models.UniqueConstraint(
+                fields=("report", "kind", "version"), name="publication_unique_version"
+            ),
         ),
         migrations.AddField(
-            model_name='itaresult',
-            name='agency',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ita_results', to='measures.agency'),
+            model_name="itaresult",
+            name="agency",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="ita_results",
+                to="measures.agency",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='levelrule',
-            constraint=models.UniqueConstraint(fields=('fiscal_year', 'label'), name='level_unique_label'),
+            model_name="levelrule",
+            constraint=models.UniqueConstraint(
+                fields=("fiscal_year", "label"), name="level_unique_label"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='levelrule',
-            constraint=models.CheckConstraint(condition=models.Q(('min_score__gte', 0), ('min_score__lte', 100)), name='level_min_score_0_100'),
+            model_name="levelrule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("min_score__gte", 0), ("min_score__lte", 100)),
+                name="level_min_score_0_100",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='levelrule',
-            constraint=models.CheckConstraint(condition=models.Q(('fiscal_year__gte', 2500), ('fiscal_year__lte', 2700)), name='level_year_be'),
+            model_name="levelrule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("fiscal_year__gte", 2500), ("fiscal_year__lte", 2700)),
+                name="level_year_be",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='itaresult',
-            constraint=models.UniqueConstraint(fields=('agency', 'fiscal_year'), name='ita_result_unique_per_year'),
+            model_name="itaresult",
+            constraint=models.UniqueConstraint(
+                fields=("agency", "fiscal_year"), name="ita_result_unique_per_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='itaresult',
-            constraint=models.CheckConstraint(condition=models.Q(('overall__gte', 0), ('overall__lte', 100), models.Q(('iit__isnull', True), models.Q(('iit__gte', 0), ('iit__lte', 100)), _connector='OR'), models.Q(('eit__isnull', True), models.Q(('eit__gte', 0), ('eit__lte', 100)), _connector='OR'), models.Q(('oit__isnull', True), models.Q(('oit__gte', 0), ('oit__lte', 100)), _connector='OR')), name='ita_result_0_100'),
+            model_name="itaresult",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("overall__gte", 0),
+                    ("overall__lte", 100),
+                    models.Q(
+                        ("iit__isnull", True),
+                        models.Q(("iit__gte", 0), ("iit__lte", 100)),
+                        _connector="OR",
+                    ),
+                    models.Q(
+                        ("eit__isnull", True),
+                        models.Q(("eit__gte", 0), ("eit__lte", 100)),
+                        _connector="OR",
+                    ),
+                    models.Q(
+                        ("oit__isnull", True),
+                        models.Q(("oit__gte", 0), ("oit__lte", 100)),
+                        _connector="OR",
+                    ),
+                ),
+                name="ita_result_0_100",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='itaresult',
-            constraint=models.CheckConstraint(condition=models.Q(('fiscal_year__gte', 2500), ('fiscal_year__lte', 2700)), name='ita_result_year_be'),
+            model_name="itaresult",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("fiscal_year__gte", 2500), ("fiscal_year__lte", 2700)),
+                name="ita_result_year_be",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="change",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("created", "created the measure"),
+                    ("edited", "edited the measure"),
+                    ("deleted", "deleted the measure"),
+                    ("moved", "moved the measure"),
+                    ("scores", "changed the scores"),
+                    ("submitted", "submitted the report for approval"),
+                    ("returned", "returned the report to draft"),
+                    ("approved", "approved the report"),
+                    ("published", "published the report"),
+                    ("withdrawn", "withdrew the report from publication"),
+                    ("opened", "opened the fiscal year"),
+                    ("deadline", "set the hand-in deadline"),
+                    ("handed_in", "handed in the division's part"),
+                    ("handin_reopened", "reopened the division's part"),
+                    ("analysis", "edited the analysis of last year's result"),
+                    ("plan_approved", "approved the measures plan"),
+                    ("plan_published", "published the measures plan"),
+                    ("plan_withdrawn", "withdrew the measures plan from publication"),
+                ],
+                max_length=20,
+                verbose_name="action",
+            ),
         ),
         migrations.RunPython(seed_level_rules, migrations.RunPython.noop),
     ]

@@ -43,6 +43,9 @@ class MeasureForm(forms.ModelForm):
             "divisions": forms.CheckboxSelectMultiple,
             "indicators": forms.CheckboxSelectMultiple,
         }
+        help_texts = {
+            "budget": _("For the plan. Leave it empty when the measure uses no budget."),
+        }
 
     def __init__(self, *args, report: Report, **kwargs):
         super().__init__(*args, **kwargs)
@@ -521,3 +524,15 @@ class ReturnForm(DecisionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["divisions"].queryset = self.report.responsible_divisions()
+
+
+class AnalysisForm(forms.ModelForm):
+    """The coordinator's two texts of the plan's analysis; the figures beside them are computed."""
+
+    class Meta:
+        model = Report
+        fields = ["analysis_urgent", "analysis_improve"]
+        widgets = {
+            "analysis_urgent": forms.Textarea(attrs={"rows": 4}),
+            "analysis_improve": forms.Textarea(attrs={"rows": 4}),
+        }
