@@ -194,7 +194,7 @@ class Agency(models.Model):
 
     def searchable_text(self) -> str:
         """What the index's search looks in: the names and the measure titles the public sees."""
-        publications = Publication.objects.public().filter(report__agency_id=self.pk)
+        publications = Publication.objects.public().reports().filter(report__agency_id=self.pk)
         publications = publications.order_by("version")
         titles = published_titles(publications.values_list("report", "document")) if self.pk else []
         return search_text(self.name, self.short_name, *titles)

@@ -6,7 +6,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers, get_conditional_response
@@ -134,8 +134,15 @@ class ReportVersion:
 
 def _report_version(request, slug: str, year: int, kind: str = Publication.Kind.REPORT):
     """The report's version (or, ``kind="plan"``, the plan's) that the visitor sees."""
+    # Whether the year's other document is public too, for the link between them, in the
+    # same query.
+    other = Publication.Kind.REPORT if kind == Publication.Kind.PLAN else Publication.Kind.PLAN
+    companion = Publication.objects.public().filter(report=OuterRef("pk"), kind=other)
     report = (
-        Report.objects.select_related("agency").filter(agency__slug=slug, fiscal_year=year).first()
+        Report.objects.select_related("agency")
+        .annotate(companion_public=Exists(companion))
+        .filter(agency__slug=slug, fiscal_year=year)
+        .first()
     )
     if report is None:
         raise Http404("No such report")
@@ -246,19 +253,14 @@ def _detail(request, version: ReportVersion):
     context = {
         "version": version,
         "document": version.document,
-        # The year's other document, when the public can read it: the plan and the report link
-        # to each other.
-        "companion": version.report.latest_publication(_companion_kind(version.document)),
+        # The plan and the report link to each other when the public can read both.
+        "companion": version.report.companion_public,
         # Rendered from reports/_report.html, which escapes every user text.
         "report_html": mark_safe(body),  # noqa: S308
     }
     return _conditional_headers(
         request, render(request, "reports/report.html", context), version, etag
     )
-
-
-def _companion_kind(document: dict) -> str:
-    return Publication.Kind.REPORT if document.get("kind") == "plan" else Publication.Kind.PLAN
 
 
 @kept_for_visitors

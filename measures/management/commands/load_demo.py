@@ -17,6 +17,7 @@ from measures.models import (
     IndicatorScore,
     ItaResult,
     Membership,
+    Publication,
     Report,
 )
 from measures.plan import plan_approve, plan_publish
@@ -121,9 +122,9 @@ class Command(BaseCommand):
 
 
 @transaction.atomic
-def load_demo(*, reset: bool = False) -> bool:
-    """Create the demo agency with its published 2568 plan and report, and the 2566–2567
-    results the plan's analysis reads; False if it was already there."""
+def load_demo(*, reset: bool = False, plan: bool = True) -> bool:
+    """Create the demo agency with its published 2568 report and (``plan``) its plan; False if
+    it was already there."""
     agency, _created = Agency.objects.update_or_create(
         slug=DEMO_AGENCY["slug"], defaults=DEMO_AGENCY
     )
@@ -136,6 +137,27 @@ def load_demo(*, reset: bool = False) -> bool:
             indicator=Indicator.objects.get(number=number),
             defaults={"score": score},
         )
+    report = Report.objects.filter(agency=agency, fiscal_year=DEMO_YEAR).first()
+    if report and report.measures.exists() and not reset:
+        return False
+    report = import_report_file(DEMO_REPORT, agency_slug=agency.slug, year=DEMO_YEAR)
+    if plan:
+        # The year's plan first, as the agency published it at the start of the year.
+        load_demo_plan(report)
+    # The seed is published as it was, typos and all: the review page shows what it found.
+    report_publish(report=report, acknowledge_warnings=True)
+    # Every division had handed in its part of the published year.
+    for division in report.responsible_divisions():
+        HandIn.objects.get_or_create(
+            report=report, division=division, defaults={"at": timezone.now()}
+        )
+    return True
+
+
+def load_demo_plan(report: Report) -> Publication:
+    """The demo year's plan, approved and published: the 2566–2567 scores and results its
+    analysis reads, the analysis drafted from them, and the measures' budgets."""
+    agency = report.agency
     indicators = {indicator.number: indicator for indicator in Indicator.objects.all()}
     for year, scores in DEMO_HISTORY.items():
         for number, score in enumerate(scores, start=1):
@@ -147,23 +169,10 @@ def load_demo(*, reset: bool = False) -> bool:
             )
     for year, result in DEMO_RESULTS.items():
         ItaResult.objects.get_or_create(agency=agency, fiscal_year=year, defaults=result)
-    report = Report.objects.filter(agency=agency, fiscal_year=DEMO_YEAR).first()
-    if report and report.measures.exists() and not reset:
-        return False
-    report = import_report_file(DEMO_REPORT, agency_slug=agency.slug, year=DEMO_YEAR)
     for number, budget in DEMO_BUDGETS.items():
         report.measures.filter(number=number).update(budget=budget)
     urgent, improve = analysis_drafts(analysis_document(report))
     Report.objects.filter(pk=report.pk).update(analysis_urgent=urgent, analysis_improve=improve)
-    # The year's plan first, as the agency published it at the start of the year.
     name, position = DEMO_HEAD
     plan_approve(report=report, by=None, name=name, position=position)
-    plan_publish(report=report, by=None)
-    # The seed is published as it was, typos and all: the review page shows what it found.
-    report_publish(report=report, acknowledge_warnings=True)
-    # Every division had handed in its part of the published year.
-    for division in report.responsible_divisions():
-        HandIn.objects.get_or_create(
-            report=report, division=division, defaults={"at": timezone.now()}
-        )
-    return True
+    return plan_publish(report=report, by=None)
