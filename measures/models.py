@@ -304,10 +304,7 @@ class LevelRuleQuerySet(models.QuerySet):
     def level(self, year: int, overall, parts=()) -> str:
         """The level the rules of assessment year ``year`` give an overall score and its
         IIT/EIT/OIT ``parts``; "" when the year has no rules or no rule fits."""
-        for rule in self.for_year(year):
-            if rule.fits(overall, parts):
-                return rule.label
-        return ""
+        return LevelRule.level_from(self.for_year(year), overall, parts)
 
     def for_year(self, year: int) -> list["LevelRule"]:
         # The most demanding rule first: a higher bound, then one that also asks of the parts.
@@ -347,6 +344,12 @@ class LevelRule(models.Model):
 
     def __str__(self):
         return f"{thai.thai_digits(self.fiscal_year)} {self.label} ≥ {self.min_score}"
+
+    @staticmethod
+    def level_from(rules: list["LevelRule"], overall, parts=()) -> str:
+        """The label of the first of ``rules`` (a year's, as ``for_year`` orders them) that
+        fits: for many results of one year, read the rules once."""
+        return next((rule.label for rule in rules if rule.fits(overall, parts)), "")
 
     def fits(self, overall, parts=()) -> bool:
         if overall < self.min_score:
