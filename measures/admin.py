@@ -208,7 +208,14 @@ class MeasureInline(admin.TabularInline):
 
 class PublicationInline(admin.TabularInline):
     model = Publication
-    fields = ["version", "published_at", "published_by", "withdrawn_at", "withdrawal_reason"]
+    fields = [
+        "kind",
+        "version",
+        "published_at",
+        "published_by",
+        "withdrawn_at",
+        "withdrawal_reason",
+    ]
     readonly_fields = fields
     extra = 0
     can_delete = False
