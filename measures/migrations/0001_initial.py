@@ -7,6 +7,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
@@ -15,646 +16,255 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="Agency",
+            name='Agency',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=200, verbose_name="full name")),
-                ("short_name", models.CharField(max_length=100, verbose_name="short name")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("sao", "Subdistrict Administrative Organization (SAO)"),
-                            ("tambon", "Subdistrict municipality"),
-                            ("mueang", "Town municipality"),
-                            ("nakhon", "City municipality"),
-                            ("pao", "Provincial Administrative Organization (PAO)"),
-                            ("government", "Government agency"),
-                            ("other", "Other agency"),
-                        ],
-                        max_length=20,
-                        verbose_name="type",
-                    ),
-                ),
-                ("district", models.CharField(blank=True, max_length=100, verbose_name="district")),
-                ("province", models.CharField(max_length=100, verbose_name="province")),
-                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="URL slug")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200, verbose_name='full name')),
+                ('short_name', models.CharField(max_length=100, verbose_name='short name')),
+                ('kind', models.CharField(choices=[('sao', 'Subdistrict Administrative Organization (SAO)'), ('tambon', 'Subdistrict municipality'), ('mueang', 'Town municipality'), ('nakhon', 'City municipality'), ('pao', 'Provincial Administrative Organization (PAO)'), ('government', 'Government agency'), ('other', 'Other agency')], max_length=20, verbose_name='type')),
+                ('district', models.CharField(blank=True, max_length=100, verbose_name='district')),
+                ('province', models.CharField(max_length=100, verbose_name='province')),
+                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='URL slug')),
             ],
             options={
-                "verbose_name": "agency",
-                "verbose_name_plural": "agencies",
-                "ordering": ["province", "name"],
+                'verbose_name': 'agency',
+                'verbose_name_plural': 'agencies',
+                'ordering': ['province', 'name'],
             },
         ),
         migrations.CreateModel(
-            name="Division",
+            name='Division',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=200, verbose_name="division name")),
-                (
-                    "order",
-                    models.PositiveSmallIntegerField(default=0, verbose_name="display order"),
-                ),
-                (
-                    "agency",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="divisions",
-                        to="measures.agency",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200, verbose_name='division name')),
+                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='display order')),
+                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='divisions', to='measures.agency')),
             ],
             options={
-                "verbose_name": "division",
-                "verbose_name_plural": "divisions",
-                "ordering": ["agency", "order", "name"],
+                'verbose_name': 'division',
+                'verbose_name_plural': 'divisions',
+                'ordering': ['agency', 'order', 'name'],
             },
         ),
         migrations.CreateModel(
-            name="Indicator",
+            name='Indicator',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "number",
-                    models.PositiveSmallIntegerField(unique=True, verbose_name="indicator number"),
-                ),
-                ("name_th", models.CharField(max_length=200, verbose_name="Thai name")),
-                ("name_en", models.CharField(max_length=200, verbose_name="English name")),
-                (
-                    "group",
-                    models.CharField(
-                        choices=[
-                            ("IIT", "IIT: internal stakeholders' perception"),
-                            ("EIT", "EIT: external stakeholders' perception"),
-                            ("OIT", "OIT: open data"),
-                        ],
-                        max_length=3,
-                        verbose_name="instrument",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('number', models.PositiveSmallIntegerField(unique=True, verbose_name='indicator number')),
+                ('name_th', models.CharField(max_length=200, verbose_name='Thai name')),
+                ('name_en', models.CharField(max_length=200, verbose_name='English name')),
+                ('group', models.CharField(choices=[('IIT', "IIT: internal stakeholders' perception"), ('EIT', "EIT: external stakeholders' perception"), ('OIT', 'OIT: open data')], max_length=3, verbose_name='instrument')),
             ],
             options={
-                "verbose_name": "ITA indicator",
-                "verbose_name_plural": "ITA indicators",
-                "ordering": ["number"],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(("number__gte", 1), ("number__lte", 10)),
-                        name="indicator_number_1_10",
-                    )
-                ],
+                'verbose_name': 'ITA indicator',
+                'verbose_name_plural': 'ITA indicators',
+                'ordering': ['number'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('number__gte', 1), ('number__lte', 10)), name='indicator_number_1_10')],
             },
         ),
         migrations.CreateModel(
-            name="IndicatorScore",
+            name='IndicatorScore',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "fiscal_year",
-                    models.PositiveSmallIntegerField(
-                        validators=[
-                            django.core.validators.MinValueValidator(2500),
-                            django.core.validators.MaxValueValidator(2700),
-                        ],
-                        verbose_name="fiscal year (B.E.)",
-                    ),
-                ),
-                (
-                    "score",
-                    models.DecimalField(
-                        decimal_places=2,
-                        max_digits=5,
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(100),
-                        ],
-                        verbose_name="score",
-                    ),
-                ),
-                (
-                    "agency",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="scores",
-                        to="measures.agency",
-                    ),
-                ),
-                (
-                    "indicator",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="scores",
-                        to="measures.indicator",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('fiscal_year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2500), django.core.validators.MaxValueValidator(2700)], verbose_name='fiscal year (B.E.)')),
+                ('score', models.DecimalField(decimal_places=2, max_digits=5, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='score')),
+                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='measures.agency')),
+                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='scores', to='measures.indicator')),
             ],
             options={
-                "verbose_name": "indicator score",
-                "verbose_name_plural": "indicator scores",
-                "ordering": ["agency", "-fiscal_year", "indicator__number"],
+                'verbose_name': 'indicator score',
+                'verbose_name_plural': 'indicator scores',
+                'ordering': ['agency', '-fiscal_year', 'indicator__number'],
             },
         ),
         migrations.CreateModel(
-            name="Measure",
+            name='Measure',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("number", models.PositiveSmallIntegerField(verbose_name="number")),
-                ("title", models.TextField(verbose_name="measure, project or activity")),
-                (
-                    "start_month",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        choices=[
-                            (1, "January"),
-                            (2, "February"),
-                            (3, "March"),
-                            (4, "April"),
-                            (5, "May"),
-                            (6, "June"),
-                            (7, "July"),
-                            (8, "August"),
-                            (9, "September"),
-                            (10, "October"),
-                            (11, "November"),
-                            (12, "December"),
-                        ],
-                        null=True,
-                        verbose_name="start month",
-                    ),
-                ),
-                (
-                    "start_year",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(2500),
-                            django.core.validators.MaxValueValidator(2700),
-                        ],
-                        verbose_name="start year (B.E.)",
-                    ),
-                ),
-                (
-                    "end_month",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        choices=[
-                            (1, "January"),
-                            (2, "February"),
-                            (3, "March"),
-                            (4, "April"),
-                            (5, "May"),
-                            (6, "June"),
-                            (7, "July"),
-                            (8, "August"),
-                            (9, "September"),
-                            (10, "October"),
-                            (11, "November"),
-                            (12, "December"),
-                        ],
-                        null=True,
-                        verbose_name="end month",
-                    ),
-                ),
-                (
-                    "end_year",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(2500),
-                            django.core.validators.MaxValueValidator(2700),
-                        ],
-                        verbose_name="end year (B.E.)",
-                    ),
-                ),
-                (
-                    "divisions",
-                    models.ManyToManyField(
-                        related_name="measures",
-                        to="measures.division",
-                        verbose_name="responsible divisions",
-                    ),
-                ),
-                (
-                    "indicators",
-                    models.ManyToManyField(
-                        blank=True,
-                        related_name="measures",
-                        to="measures.indicator",
-                        verbose_name="target indicators",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('number', models.PositiveSmallIntegerField(verbose_name='number')),
+                ('title', models.TextField(verbose_name='measure, project or activity')),
+                ('start_month', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'January'), (2, 'February'), (3, 'March'), (4, 'April'), (5, 'May'), (6, 'June'), (7, 'July'), (8, 'August'), (9, 'September'), (10, 'October'), (11, 'November'), (12, 'December')], null=True, verbose_name='start month')),
+                ('start_year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(2500), django.core.validators.MaxValueValidator(2700)], verbose_name='start year (B.E.)')),
+                ('end_month', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'January'), (2, 'February'), (3, 'March'), (4, 'April'), (5, 'May'), (6, 'June'), (7, 'July'), (8, 'August'), (9, 'September'), (10, 'October'), (11, 'November'), (12, 'December')], null=True, verbose_name='end month')),
+                ('end_year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(2500), django.core.validators.MaxValueValidator(2700)], verbose_name='end year (B.E.)')),
+                ('divisions', models.ManyToManyField(related_name='measures', to='measures.division', verbose_name='responsible divisions')),
+                ('indicators', models.ManyToManyField(blank=True, related_name='measures', to='measures.indicator', verbose_name='target indicators')),
             ],
             options={
-                "verbose_name": "measure",
-                "verbose_name_plural": "measures",
-                "ordering": ["report", "number"],
+                'verbose_name': 'measure',
+                'verbose_name_plural': 'measures',
+                'ordering': ['report', 'number'],
             },
         ),
         migrations.CreateModel(
-            name="Membership",
+            name='Membership',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "role",
-                    models.CharField(
-                        choices=[
-                            ("coordinator", "ITA coordinator"),
-                            ("division_staff", "division staff"),
-                            ("approver", "approver (head of agency)"),
-                        ],
-                        max_length=20,
-                        verbose_name="role",
-                    ),
-                ),
-                ("position", models.CharField(blank=True, max_length=200, verbose_name="position")),
-                (
-                    "agency",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="memberships",
-                        to="measures.agency",
-                    ),
-                ),
-                (
-                    "divisions",
-                    models.ManyToManyField(
-                        blank=True,
-                        related_name="memberships",
-                        to="measures.division",
-                        verbose_name="divisions",
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="memberships",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('role', models.CharField(choices=[('coordinator', 'ITA coordinator'), ('division_staff', 'division staff'), ('approver', 'approver (head of agency)')], max_length=20, verbose_name='role')),
+                ('position', models.CharField(blank=True, max_length=200, verbose_name='position')),
+                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='measures.agency')),
+                ('divisions', models.ManyToManyField(blank=True, related_name='memberships', to='measures.division', verbose_name='divisions')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "membership",
-                "verbose_name_plural": "memberships",
-                "ordering": ["agency", "user__username"],
+                'verbose_name': 'membership',
+                'verbose_name_plural': 'memberships',
+                'ordering': ['agency', 'user__username'],
             },
         ),
         migrations.CreateModel(
-            name="Method",
+            name='Method',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("order", models.PositiveSmallIntegerField(verbose_name="order")),
-                ("text", models.TextField(verbose_name="text")),
-                (
-                    "measure",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="methods",
-                        to="measures.measure",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('order', models.PositiveSmallIntegerField(verbose_name='order')),
+                ('text', models.TextField(verbose_name='text')),
+                ('measure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='methods', to='measures.measure')),
             ],
             options={
-                "verbose_name": "method",
-                "verbose_name_plural": "methods",
-                "ordering": ["measure", "order"],
-                "abstract": False,
+                'verbose_name': 'method',
+                'verbose_name_plural': 'methods',
+                'ordering': ['measure', 'order'],
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="Outcome",
+            name='Outcome',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("order", models.PositiveSmallIntegerField(verbose_name="order")),
-                ("text", models.TextField(verbose_name="text")),
-                (
-                    "indicator",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="outcomes",
-                        to="measures.indicator",
-                        verbose_name="cited indicator",
-                    ),
-                ),
-                (
-                    "measure",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="outcomes",
-                        to="measures.measure",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('order', models.PositiveSmallIntegerField(verbose_name='order')),
+                ('text', models.TextField(verbose_name='text')),
+                ('indicator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='outcomes', to='measures.indicator', verbose_name='cited indicator')),
+                ('measure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outcomes', to='measures.measure')),
             ],
             options={
-                "verbose_name": "outcome",
-                "verbose_name_plural": "outcomes",
-                "ordering": ["measure", "order"],
-                "abstract": False,
+                'verbose_name': 'outcome',
+                'verbose_name_plural': 'outcomes',
+                'ordering': ['measure', 'order'],
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="Report",
+            name='Report',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "fiscal_year",
-                    models.PositiveSmallIntegerField(
-                        validators=[
-                            django.core.validators.MinValueValidator(2500),
-                            django.core.validators.MaxValueValidator(2700),
-                        ],
-                        verbose_name="fiscal year (B.E.)",
-                    ),
-                ),
-                (
-                    "introduction",
-                    models.TextField(blank=True, verbose_name="introductory sentence"),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("draft", "draft"), ("published", "published")],
-                        default="draft",
-                        max_length=20,
-                        verbose_name="status",
-                    ),
-                ),
-                (
-                    "agency",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="reports",
-                        to="measures.agency",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('fiscal_year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2500), django.core.validators.MaxValueValidator(2700)], verbose_name='fiscal year (B.E.)')),
+                ('introduction', models.TextField(blank=True, verbose_name='introductory sentence')),
+                ('status', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], default='draft', max_length=20, verbose_name='status')),
+                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='measures.agency')),
             ],
             options={
-                "verbose_name": "report",
-                "verbose_name_plural": "reports",
-                "ordering": ["agency", "-fiscal_year"],
+                'verbose_name': 'report',
+                'verbose_name_plural': 'reports',
+                'ordering': ['agency', '-fiscal_year'],
             },
         ),
         migrations.CreateModel(
-            name="Publication",
+            name='Publication',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("version", models.PositiveIntegerField(verbose_name="version")),
-                ("published_at", models.DateTimeField(verbose_name="published at")),
-                ("document", models.JSONField(verbose_name="published content")),
-                (
-                    "published_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="published by",
-                    ),
-                ),
-                (
-                    "report",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="publications",
-                        to="measures.report",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('version', models.PositiveIntegerField(verbose_name='version')),
+                ('published_at', models.DateTimeField(verbose_name='published at')),
+                ('document', models.JSONField(verbose_name='published content')),
+                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='published by')),
+                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='publications', to='measures.report')),
             ],
             options={
-                "verbose_name": "publication",
-                "verbose_name_plural": "publications",
-                "ordering": ["report", "-version"],
-                "get_latest_by": "version",
+                'verbose_name': 'publication',
+                'verbose_name_plural': 'publications',
+                'ordering': ['report', '-version'],
+                'get_latest_by': 'version',
             },
         ),
         migrations.AddField(
-            model_name="measure",
-            name="report",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="measures",
-                to="measures.report",
-            ),
+            model_name='measure',
+            name='report',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='measures', to='measures.report'),
         ),
         migrations.CreateModel(
-            name="Result",
+            name='Result',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("order", models.PositiveSmallIntegerField(verbose_name="order")),
-                ("text", models.TextField(verbose_name="text")),
-                (
-                    "measure",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="results",
-                        to="measures.measure",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('order', models.PositiveSmallIntegerField(verbose_name='order')),
+                ('text', models.TextField(verbose_name='text')),
+                ('measure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='results', to='measures.measure')),
             ],
             options={
-                "verbose_name": "result",
-                "verbose_name_plural": "results",
-                "ordering": ["measure", "order"],
-                "abstract": False,
+                'verbose_name': 'result',
+                'verbose_name_plural': 'results',
+                'ordering': ['measure', 'order'],
+                'abstract': False,
             },
         ),
         migrations.AddConstraint(
-            model_name="division",
-            constraint=models.UniqueConstraint(
-                fields=("agency", "name"), name="division_unique_name"
-            ),
+            model_name='division',
+            constraint=models.UniqueConstraint(fields=('agency', 'name'), name='division_unique_name'),
         ),
         migrations.AddConstraint(
-            model_name="indicatorscore",
-            constraint=models.UniqueConstraint(
-                fields=("agency", "fiscal_year", "indicator"), name="score_unique_per_year"
-            ),
+            model_name='indicatorscore',
+            constraint=models.UniqueConstraint(fields=('agency', 'fiscal_year', 'indicator'), name='score_unique_per_year'),
         ),
         migrations.AddConstraint(
-            model_name="indicatorscore",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("score__gte", 0), ("score__lte", 100)), name="score_0_100"
-            ),
+            model_name='indicatorscore',
+            constraint=models.CheckConstraint(condition=models.Q(('score__gte', 0), ('score__lte', 100)), name='score_0_100'),
         ),
         migrations.AddConstraint(
-            model_name="indicatorscore",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("fiscal_year__gte", 2500), ("fiscal_year__lte", 2700)),
-                name="score_year_be",
-            ),
+            model_name='indicatorscore',
+            constraint=models.CheckConstraint(condition=models.Q(('fiscal_year__gte', 2500), ('fiscal_year__lte', 2700)), name='score_year_be'),
         ),
         migrations.AddConstraint(
-            model_name="membership",
-            constraint=models.UniqueConstraint(
-                fields=("user",), name="membership_one_agency_per_user"
-            ),
+            model_name='membership',
+            constraint=models.UniqueConstraint(fields=('user',), name='membership_one_agency_per_user'),
         ),
         migrations.AddConstraint(
-            model_name="method",
-            constraint=models.UniqueConstraint(
-                fields=("measure", "order"), name="method_unique_order"
-            ),
+            model_name='method',
+            constraint=models.UniqueConstraint(fields=('measure', 'order'), name='method_unique_order'),
         ),
         migrations.AddConstraint(
-            model_name="method",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("order__gte", 1)), name="method_order_positive"
-            ),
+            model_name='method',
+            constraint=models.CheckConstraint(condition=models.Q(('order__gte', 1)), name='method_order_positive'),
         ),
         migrations.AddConstraint(
-            model_name="outcome",
-            constraint=models.UniqueConstraint(
-                fields=("measure", "order"), name="outcome_unique_order"
-            ),
+            model_name='outcome',
+            constraint=models.UniqueConstraint(fields=('measure', 'order'), name='outcome_unique_order'),
         ),
         migrations.AddConstraint(
-            model_name="outcome",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("order__gte", 1)), name="outcome_order_positive"
-            ),
+            model_name='outcome',
+            constraint=models.CheckConstraint(condition=models.Q(('order__gte', 1)), name='outcome_order_positive'),
         ),
         migrations.AddConstraint(
-            model_name="report",
-            constraint=models.UniqueConstraint(
-                fields=("agency", "fiscal_year"), name="report_unique_per_year"
-            ),
+            model_name='report',
+            constraint=models.UniqueConstraint(fields=('agency', 'fiscal_year'), name='report_unique_per_year'),
         ),
         migrations.AddConstraint(
-            model_name="report",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("fiscal_year__gte", 2500), ("fiscal_year__lte", 2700)),
-                name="report_year_be",
-            ),
+            model_name='report',
+            constraint=models.CheckConstraint(condition=models.Q(('fiscal_year__gte', 2500), ('fiscal_year__lte', 2700)), name='report_year_be'),
         ),
         migrations.AddConstraint(
-            model_name="publication",
-            constraint=models.UniqueConstraint(
-                fields=("report", "version"), name="publication_unique_version"
-            ),
+            model_name='publication',
+            constraint=models.UniqueConstraint(fields=('report', 'version'), name='publication_unique_version'),
         ),
         migrations.AddConstraint(
-            model_name="publication",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("version__gte", 1)), name="publication_version_positive"
-            ),
+            model_name='publication',
+            constraint=models.CheckConstraint(condition=models.Q(('version__gte', 1)), name='publication_version_positive'),
         ),
         migrations.AddConstraint(
-            model_name="measure",
-            constraint=models.UniqueConstraint(
-                fields=("report", "number"), name="measure_unique_number"
-            ),
+            model_name='measure',
+            constraint=models.UniqueConstraint(fields=('report', 'number'), name='measure_unique_number'),
         ),
         migrations.AddConstraint(
-            model_name="measure",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("number__gte", 1)), name="measure_number_positive"
-            ),
+            model_name='measure',
+            constraint=models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='measure_number_positive'),
         ),
         migrations.AddConstraint(
-            model_name="measure",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(
-                        ("end_month__isnull", True),
-                        ("end_year__isnull", True),
-                        ("start_month__isnull", True),
-                        ("start_year__isnull", True),
-                    ),
-                    models.Q(
-                        ("end_month__gte", 1),
-                        ("end_month__isnull", False),
-                        ("end_month__lte", 12),
-                        ("end_year__isnull", False),
-                        ("end_year__lte", 2700),
-                        ("start_month__gte", 1),
-                        ("start_month__isnull", False),
-                        ("start_month__lte", 12),
-                        ("start_year__gte", 2500),
-                        ("start_year__isnull", False),
-                        models.Q(
-                            ("start_year__lt", models.F("end_year")),
-                            models.Q(
-                                ("start_month__lte", models.F("end_month")),
-                                ("start_year", models.F("end_year")),
-                            ),
-                            _connector="OR",
-                        ),
-                    ),
-                    _connector="OR",
-                ),
-                name="measure_period_valid",
-            ),
+            model_name='measure',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('end_month__isnull', True), ('end_year__isnull', True), ('start_month__isnull', True), ('start_year__isnull', True)), models.Q(('end_month__gte', 1), ('end_month__isnull', False), ('end_month__lte', 12), ('end_year__isnull', False), ('end_year__lte', 2700), ('start_month__gte', 1), ('start_month__isnull', False), ('start_month__lte', 12), ('start_year__gte', 2500), ('start_year__isnull', False), models.Q(('start_year__lt', models.F('end_year')), models.Q(('start_month__lte', models.F('end_month')), ('start_year', models.F('end_year'))), _connector='OR')), _connector='OR'), name='measure_period_valid'),
         ),
         migrations.AddConstraint(
-            model_name="result",
-            constraint=models.UniqueConstraint(
-                fields=("measure", "order"), name="result_unique_order"
-            ),
+            model_name='result',
+            constraint=models.UniqueConstraint(fields=('measure', 'order'), name='result_unique_order'),
         ),
         migrations.AddConstraint(
-            model_name="result",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("order__gte", 1)), name="result_order_positive"
-            ),
+            model_name='result',
+            constraint=models.CheckConstraint(condition=models.Q(('order__gte', 1)), name='result_order_positive'),
         ),
     ]

@@ -6,102 +6,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("measures", "0002_indicators"),
+        ('measures', '0002_indicators'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="AcceptedWord",
+            name='AcceptedWord',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("word", models.CharField(max_length=100, verbose_name="word")),
-                ("added_at", models.DateTimeField(auto_now_add=True, verbose_name="added at")),
-                (
-                    "added_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="added by",
-                    ),
-                ),
-                (
-                    "agency",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="accepted_words",
-                        to="measures.agency",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('word', models.CharField(max_length=100, verbose_name='word')),
+                ('added_at', models.DateTimeField(auto_now_add=True, verbose_name='added at')),
+                ('added_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='added by')),
+                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='accepted_words', to='measures.agency')),
             ],
             options={
-                "verbose_name": "accepted word",
-                "verbose_name_plural": "accepted words",
-                "ordering": ["agency", "word"],
-                "constraints": [
-                    models.UniqueConstraint(fields=("agency", "word"), name="accepted_word_unique"),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            models.Q(("word", ""), _negated=True),
-                            models.Q(("word__contains", " "), _negated=True),
-                        ),
-                        name="accepted_word_one_word",
-                        violation_error_message="An accepted word is one word, without spaces.",
-                    ),
-                ],
+                'verbose_name': 'accepted word',
+                'verbose_name_plural': 'accepted words',
+                'ordering': ['agency', 'word'],
+                'constraints': [models.UniqueConstraint(fields=('agency', 'word'), name='accepted_word_unique'), models.CheckConstraint(condition=models.Q(models.Q(('word', ''), _negated=True), models.Q(('word__contains', ' '), _negated=True)), name='accepted_word_one_word', violation_error_message='An accepted word is one word, without spaces.')],
             },
         ),
         migrations.CreateModel(
-            name="ReviewAcknowledgement",
+            name='ReviewAcknowledgement',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("finding_key", models.CharField(max_length=64, verbose_name="finding")),
-                ("check_name", models.CharField(max_length=40, verbose_name="check")),
-                ("message", models.TextField(verbose_name="message")),
-                ("acknowledged_at", models.DateTimeField(verbose_name="acknowledged at")),
-                (
-                    "acknowledged_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="acknowledged by",
-                    ),
-                ),
-                (
-                    "report",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="acknowledgements",
-                        to="measures.report",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('finding_key', models.CharField(max_length=64, verbose_name='finding')),
+                ('check_name', models.CharField(max_length=40, verbose_name='check')),
+                ('message', models.TextField(verbose_name='message')),
+                ('acknowledged_at', models.DateTimeField(verbose_name='acknowledged at')),
+                ('acknowledged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='acknowledged by')),
+                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='acknowledgements', to='measures.report')),
             ],
             options={
-                "verbose_name": "acknowledged warning",
-                "verbose_name_plural": "acknowledged warnings",
-                "ordering": ["report", "acknowledged_at"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("report", "finding_key"), name="acknowledgement_unique_finding"
-                    )
-                ],
+                'verbose_name': 'acknowledged warning',
+                'verbose_name_plural': 'acknowledged warnings',
+                'ordering': ['report', 'acknowledged_at'],
+                'constraints': [models.UniqueConstraint(fields=('report', 'finding_key'), name='acknowledgement_unique_finding')],
             },
         ),
     ]

@@ -6,154 +6,75 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("measures", "0002_indicators"),
+        ('measures', '0002_indicators'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="measure",
-            name="updated_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="last edited at"),
+            model_name='measure',
+            name='updated_at',
+            field=models.DateTimeField(blank=True, null=True, verbose_name='last edited at'),
         ),
         migrations.AddField(
-            model_name="measure",
-            name="updated_by",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="last edited by",
-            ),
+            model_name='measure',
+            name='updated_by',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='last edited by'),
         ),
         migrations.AddField(
-            model_name="measure",
-            name="version",
-            field=models.PositiveIntegerField(default=1, verbose_name="version"),
+            model_name='measure',
+            name='version',
+            field=models.PositiveIntegerField(default=1, verbose_name='version'),
         ),
         migrations.AddField(
-            model_name="outcome",
-            name="cite_score",
+            model_name='outcome',
+            name='cite_score',
             field=models.BooleanField(default=False, verbose_name="cite the indicator's score"),
         ),
         migrations.AddField(
-            model_name="report",
-            name="approved_by",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="approved by",
-            ),
+            model_name='report',
+            name='approved_by',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='approved by'),
         ),
         migrations.AddField(
-            model_name="report",
-            name="approved_on",
-            field=models.DateField(blank=True, null=True, verbose_name="approved on"),
+            model_name='report',
+            name='approved_on',
+            field=models.DateField(blank=True, null=True, verbose_name='approved on'),
         ),
         migrations.AddField(
-            model_name="report",
-            name="approver_name",
+            model_name='report',
+            name='approver_name',
             field=models.CharField(blank=True, max_length=200, verbose_name="approver's name"),
         ),
         migrations.AddField(
-            model_name="report",
-            name="approver_position",
+            model_name='report',
+            name='approver_position',
             field=models.CharField(blank=True, max_length=200, verbose_name="approver's position"),
         ),
         migrations.AlterField(
-            model_name="report",
-            name="status",
-            field=models.CharField(
-                choices=[
-                    ("draft", "draft"),
-                    ("submitted", "submitted for approval"),
-                    ("approved", "approved"),
-                    ("published", "published"),
-                ],
-                default="draft",
-                max_length=20,
-                verbose_name="status",
-            ),
+            model_name='report',
+            name='status',
+            field=models.CharField(choices=[('draft', 'draft'), ('submitted', 'submitted for approval'), ('approved', 'approved'), ('published', 'published')], default='draft', max_length=20, verbose_name='status'),
         ),
         migrations.CreateModel(
-            name="Change",
+            name='Change',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("subject", models.CharField(blank=True, max_length=300, verbose_name="subject")),
-                (
-                    "version",
-                    models.PositiveIntegerField(
-                        blank=True, null=True, verbose_name="measure version"
-                    ),
-                ),
-                ("at", models.DateTimeField(auto_now_add=True, verbose_name="when")),
-                (
-                    "action",
-                    models.CharField(
-                        choices=[
-                            ("created", "created the measure"),
-                            ("edited", "edited the measure"),
-                            ("deleted", "deleted the measure"),
-                            ("moved", "moved the measure"),
-                            ("scores", "changed the scores"),
-                            ("submitted", "submitted the report for approval"),
-                            ("returned", "returned the report to draft"),
-                            ("approved", "approved the report"),
-                            ("published", "published the report"),
-                        ],
-                        max_length=20,
-                        verbose_name="action",
-                    ),
-                ),
-                (
-                    "changes",
-                    models.JSONField(blank=True, default=list, verbose_name="what changed"),
-                ),
-                (
-                    "measure",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="changes",
-                        to="measures.measure",
-                    ),
-                ),
-                (
-                    "report",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="changes",
-                        to="measures.report",
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="user",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('subject', models.CharField(blank=True, max_length=300, verbose_name='subject')),
+                ('version', models.PositiveIntegerField(blank=True, null=True, verbose_name='measure version')),
+                ('at', models.DateTimeField(auto_now_add=True, verbose_name='when')),
+                ('action', models.CharField(choices=[('created', 'created the measure'), ('edited', 'edited the measure'), ('deleted', 'deleted the measure'), ('moved', 'moved the measure'), ('scores', 'changed the scores'), ('submitted', 'submitted the report for approval'), ('returned', 'returned the report to draft'), ('approved', 'approved the report'), ('published', 'published the report')], max_length=20, verbose_name='action')),
+                ('changes', models.JSONField(blank=True, default=list, verbose_name='what changed')),
+                ('measure', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='changes', to='measures.measure')),
+                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='measures.report')),
+                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
             ],
             options={
-                "verbose_name": "change",
-                "verbose_name_plural": "changes",
-                "ordering": ["-at", "-pk"],
+                'verbose_name': 'change',
+                'verbose_name_plural': 'changes',
+                'ordering': ['-at', '-pk'],
             },
         ),
     ]

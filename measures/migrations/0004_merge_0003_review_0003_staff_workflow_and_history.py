@@ -4,9 +4,11 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("measures", "0003_review"),
-        ("measures", "0003_staff_workflow_and_history"),
+        ('measures', '0003_review'),
+        ('measures', '0003_staff_workflow_and_history'),
     ]
 
-    operations = []
+    operations = [
+    ]

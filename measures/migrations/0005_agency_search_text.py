@@ -16,15 +16,16 @@ def fill_search_text(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("measures", "0004_merge_0003_review_0003_staff_workflow_and_history"),
+        ('measures', '0004_merge_0003_review_0003_staff_workflow_and_history'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="agency",
-            name="search_text",
-            field=models.TextField(blank=True, editable=False, verbose_name="search text"),
+            model_name='agency',
+            name='search_text',
+            field=models.TextField(blank=True, editable=False, verbose_name='search text'),
         ),
         migrations.RunPython(fill_search_text, migrations.RunPython.noop),
     ]

@@ -6,59 +6,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("measures", "0005_agency_search_text"),
+        ('measures', '0005_agency_search_text'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="SignInEvent",
+            name='SignInEvent',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="when")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("logged_in", "signed in"),
-                            ("failed", "sign-in failed"),
-                            ("logged_out", "signed out"),
-                        ],
-                        max_length=20,
-                        verbose_name="event",
-                    ),
-                ),
-                ("username", models.CharField(blank=True, max_length=150, verbose_name="username")),
-                (
-                    "ip_address",
-                    models.GenericIPAddressField(blank=True, null=True, verbose_name="IP address"),
-                ),
-                (
-                    "user_agent",
-                    models.CharField(blank=True, max_length=300, verbose_name="browser"),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="user",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='when')),
+                ('kind', models.CharField(choices=[('logged_in', 'signed in'), ('failed', 'sign-in failed'), ('logged_out', 'signed out')], max_length=20, verbose_name='event')),
+                ('username', models.CharField(blank=True, max_length=150, verbose_name='username')),
+                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
+                ('user_agent', models.CharField(blank=True, max_length=300, verbose_name='browser')),
+                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
             ],
             options={
-                "verbose_name": "sign-in event",
-                "verbose_name_plural": "sign-in events",
-                "ordering": ["-at", "-pk"],
+                'verbose_name': 'sign-in event',
+                'verbose_name_plural': 'sign-in events',
+                'ordering': ['-at', '-pk'],
             },
         ),
     ]

@@ -5,19 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("measures", "0006_signin_events"),
+        ('measures', '0006_signin_events'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="agency",
-            name="slug",
-            field=models.SlugField(
-                max_length=80,
-                unique=True,
-                validators=[measures.models.validate_agency_slug],
-                verbose_name="URL slug",
-            ),
+            model_name='agency',
+            name='slug',
+            field=models.SlugField(max_length=80, unique=True, validators=[measures.models.validate_agency_slug], verbose_name='URL slug'),
         ),
     ]

@@ -4,26 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("measures", "0007_agency_slug_not_reserved"),
+        ('measures', '0007_agency_slug_not_reserved'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="signinevent",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("logged_in", "signed in"),
-                    ("failed", "sign-in failed"),
-                    ("logged_out", "signed out"),
-                    ("code_accepted", "two-factor code accepted"),
-                    ("code_refused", "two-factor code refused"),
-                    ("two_factor_on", "two-factor sign-in turned on"),
-                    ("two_factor_off", "two-factor sign-in turned off"),
-                ],
-                max_length=20,
-                verbose_name="event",
-            ),
+            model_name='signinevent',
+            name='kind',
+            field=models.CharField(choices=[('logged_in', 'signed in'), ('failed', 'sign-in failed'), ('logged_out', 'signed out'), ('code_accepted', 'two-factor code accepted'), ('code_refused', 'two-factor code refused'), ('two_factor_on', 'two-factor sign-in turned on'), ('two_factor_off', 'two-factor sign-in turned off')], max_length=20, verbose_name='event'),
         ),
     ]

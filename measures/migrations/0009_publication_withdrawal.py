@@ -6,66 +6,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("measures", "0008_signin_event_two_factor"),
+        ('measures', '0008_signin_event_two_factor'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="publication",
-            name="withdrawal_reason",
-            field=models.TextField(blank=True, verbose_name="reason for withdrawal"),
+            model_name='publication',
+            name='withdrawal_reason',
+            field=models.TextField(blank=True, verbose_name='reason for withdrawal'),
         ),
         migrations.AddField(
-            model_name="publication",
-            name="withdrawn_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="withdrawn at"),
+            model_name='publication',
+            name='withdrawn_at',
+            field=models.DateTimeField(blank=True, null=True, verbose_name='withdrawn at'),
         ),
         migrations.AddField(
-            model_name="publication",
-            name="withdrawn_by",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="withdrawn by",
-            ),
+            model_name='publication',
+            name='withdrawn_by',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='withdrawn by'),
         ),
         migrations.AlterField(
-            model_name="change",
-            name="action",
-            field=models.CharField(
-                choices=[
-                    ("created", "created the measure"),
-                    ("edited", "edited the measure"),
-                    ("deleted", "deleted the measure"),
-                    ("moved", "moved the measure"),
-                    ("scores", "changed the scores"),
-                    ("submitted", "submitted the report for approval"),
-                    ("returned", "returned the report to draft"),
-                    ("approved", "approved the report"),
-                    ("published", "published the report"),
-                    ("withdrawn", "withdrew the report from publication"),
-                ],
-                max_length=20,
-                verbose_name="action",
-            ),
+            model_name='change',
+            name='action',
+            field=models.CharField(choices=[('created', 'created the measure'), ('edited', 'edited the measure'), ('deleted', 'deleted the measure'), ('moved', 'moved the measure'), ('scores', 'changed the scores'), ('submitted', 'submitted the report for approval'), ('returned', 'returned the report to draft'), ('approved', 'approved the report'), ('published', 'published the report'), ('withdrawn', 'withdrew the report from publication')], max_length=20, verbose_name='action'),
         ),
         migrations.AddConstraint(
-            model_name="publication",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("withdrawal_reason", ""), ("withdrawn_at__isnull", True)),
-                    models.Q(
-                        ("withdrawn_at__isnull", False),
-                        models.Q(("withdrawal_reason", ""), _negated=True),
-                    ),
-                    _connector="OR",
-                ),
-                name="publication_withdrawal_has_reason",
-            ),
+            model_name='publication',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('withdrawal_reason', ''), ('withdrawn_at__isnull', True)), models.Q(('withdrawn_at__isnull', False), models.Q(('withdrawal_reason', ''), _negated=True)), _connector='OR'), name='publication_withdrawal_has_reason'),
         ),
     ]

@@ -19,16 +19,14 @@ class AddIndexOnPostgreSQL(migrations.AddIndex):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("measures", "0009_publication_withdrawal"),
+        ('measures', '0009_publication_withdrawal'),
     ]
 
     operations = [
         AddIndexOnPostgreSQL(
-            model_name="agency",
-            index=django.contrib.postgres.indexes.GinIndex(
-                django.contrib.postgres.search.SearchVector("search_text", config="simple"),
-                name="agency_search_gin",
-            ),
+            model_name='agency',
+            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.search.SearchVector('search_text', config='simple'), name='agency_search_gin'),
         ),
     ]

@@ -27,66 +27,53 @@ def clean_stored_text(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("measures", "0010_agency_search_gin"),
+        ('measures', '0010_agency_search_gin'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="RenderLock",
+            name='RenderLock',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "name",
-                    models.CharField(max_length=255, unique=True, verbose_name="rendered document"),
-                ),
-                ("acquired_at", models.DateTimeField(verbose_name="rendering since")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=255, unique=True, verbose_name='rendered document')),
+                ('acquired_at', models.DateTimeField(verbose_name='rendering since')),
             ],
             options={
-                "verbose_name": "render in progress",
-                "verbose_name_plural": "renders in progress",
+                'verbose_name': 'render in progress',
+                'verbose_name_plural': 'renders in progress',
             },
         ),
         migrations.AlterField(
-            model_name="measure",
-            name="title",
-            field=measures.models.PlainTextField(
-                max_length=1000, verbose_name="measure, project or activity"
-            ),
+            model_name='measure',
+            name='title',
+            field=measures.models.PlainTextField(max_length=1000, verbose_name='measure, project or activity'),
         ),
         migrations.AlterField(
-            model_name="method",
-            name="text",
-            field=measures.models.PlainTextField(max_length=5000, verbose_name="text"),
+            model_name='method',
+            name='text',
+            field=measures.models.PlainTextField(max_length=5000, verbose_name='text'),
         ),
         migrations.AlterField(
-            model_name="outcome",
-            name="text",
-            field=measures.models.PlainTextField(max_length=5000, verbose_name="text"),
+            model_name='outcome',
+            name='text',
+            field=measures.models.PlainTextField(max_length=5000, verbose_name='text'),
         ),
         migrations.AlterField(
-            model_name="publication",
-            name="withdrawal_reason",
-            field=models.TextField(
-                blank=True, max_length=1000, verbose_name="reason for withdrawal"
-            ),
+            model_name='publication',
+            name='withdrawal_reason',
+            field=models.TextField(blank=True, max_length=1000, verbose_name='reason for withdrawal'),
         ),
         migrations.AlterField(
-            model_name="report",
-            name="introduction",
-            field=measures.models.PlainTextField(
-                blank=True, max_length=3000, verbose_name="introductory sentence"
-            ),
+            model_name='report',
+            name='introduction',
+            field=measures.models.PlainTextField(blank=True, max_length=3000, verbose_name='introductory sentence'),
         ),
         migrations.AlterField(
-            model_name="result",
-            name="text",
-            field=measures.models.PlainTextField(max_length=5000, verbose_name="text"),
+            model_name='result',
+            name='text',
+            field=measures.models.PlainTextField(max_length=5000, verbose_name='text'),
         ),
         migrations.RunPython(clean_stored_text, migrations.RunPython.noop),
     ]

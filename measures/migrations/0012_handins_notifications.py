@@ -6,234 +6,76 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("measures", "0011_limits_and_render_locks"),
+        ('measures', '0011_limits_and_render_locks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="report",
-            name="deadline",
-            field=models.DateField(blank=True, null=True, verbose_name="hand-in deadline"),
+            model_name='report',
+            name='deadline',
+            field=models.DateField(blank=True, null=True, verbose_name='hand-in deadline'),
         ),
         migrations.AlterField(
-            model_name="change",
-            name="action",
-            field=models.CharField(
-                choices=[
-                    ("created", "created the measure"),
-                    ("edited", "edited the measure"),
-                    ("deleted", "deleted the measure"),
-                    ("moved", "moved the measure"),
-                    ("scores", "changed the scores"),
-                    ("submitted", "submitted the report for approval"),
-                    ("returned", "returned the report to draft"),
-                    ("approved", "approved the report"),
-                    ("published", "published the report"),
-                    ("withdrawn", "withdrew the report from publication"),
-                    ("opened", "opened the fiscal year"),
-                    ("deadline", "set the hand-in deadline"),
-                    ("handed_in", "handed in the division's part"),
-                    ("handin_reopened", "reopened the division's part"),
-                ],
-                max_length=20,
-                verbose_name="action",
-            ),
+            model_name='change',
+            name='action',
+            field=models.CharField(choices=[('created', 'created the measure'), ('edited', 'edited the measure'), ('deleted', 'deleted the measure'), ('moved', 'moved the measure'), ('scores', 'changed the scores'), ('submitted', 'submitted the report for approval'), ('returned', 'returned the report to draft'), ('approved', 'approved the report'), ('published', 'published the report'), ('withdrawn', 'withdrew the report from publication'), ('opened', 'opened the fiscal year'), ('deadline', 'set the hand-in deadline'), ('handed_in', "handed in the division's part"), ('handin_reopened', "reopened the division's part")], max_length=20, verbose_name='action'),
         ),
         migrations.CreateModel(
-            name="HandIn",
+            name='HandIn',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("at", models.DateTimeField(verbose_name="handed in at")),
-                (
-                    "by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="handed in by",
-                    ),
-                ),
-                (
-                    "division",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="hand_ins",
-                        to="measures.division",
-                    ),
-                ),
-                (
-                    "report",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="hand_ins",
-                        to="measures.report",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('at', models.DateTimeField(verbose_name='handed in at')),
+                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='handed in by')),
+                ('division', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hand_ins', to='measures.division')),
+                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hand_ins', to='measures.report')),
             ],
             options={
-                "verbose_name": "division hand-in",
-                "verbose_name_plural": "division hand-ins",
-                "ordering": ["report", "division"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("report", "division"), name="hand_in_unique_division"
-                    )
-                ],
+                'verbose_name': 'division hand-in',
+                'verbose_name_plural': 'division hand-ins',
+                'ordering': ['report', 'division'],
+                'constraints': [models.UniqueConstraint(fields=('report', 'division'), name='hand_in_unique_division')],
             },
         ),
         migrations.CreateModel(
-            name="NotificationOptOut",
+            name='NotificationOptOut',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("year", "a fiscal year is opened or its hand-in deadline changes"),
-                            (
-                                "reminder",
-                                "a week before the deadline, while your division has not handed in",
-                            ),
-                            ("handed_in", "a division hands in its part or reopens it"),
-                            ("submitted", "the report is submitted for approval"),
-                            ("approved", "the report is approved"),
-                            ("sent_back", "the report is sent back for corrections"),
-                            ("published", "the report is published"),
-                            ("account", "invitations and password resets"),
-                        ],
-                        max_length=20,
-                        verbose_name="kind",
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="notification_opt_outs",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('year', 'a fiscal year is opened or its hand-in deadline changes'), ('reminder', 'a week before the deadline, while your division has not handed in'), ('handed_in', 'a division hands in its part or reopens it'), ('submitted', 'the report is submitted for approval'), ('approved', 'the report is approved'), ('sent_back', 'the report is sent back for corrections'), ('published', 'the report is published'), ('account', 'invitations and password resets')], max_length=20, verbose_name='kind')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notification_opt_outs', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "switched-off notification",
-                "verbose_name_plural": "switched-off notifications",
-                "ordering": ["user", "kind"],
-                "constraints": [
-                    models.UniqueConstraint(fields=("user", "kind"), name="opt_out_unique_kind"),
-                    models.CheckConstraint(
-                        condition=models.Q(("kind", "account"), _negated=True),
-                        name="opt_out_not_account",
-                    ),
-                ],
+                'verbose_name': 'switched-off notification',
+                'verbose_name_plural': 'switched-off notifications',
+                'ordering': ['user', 'kind'],
+                'constraints': [models.UniqueConstraint(fields=('user', 'kind'), name='opt_out_unique_kind'), models.CheckConstraint(condition=models.Q(('kind', 'account'), _negated=True), name='opt_out_not_account')],
             },
         ),
         migrations.CreateModel(
-            name="OutboxMessage",
+            name='OutboxMessage',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(
-                        auto_now_add=True, db_index=True, verbose_name="written at"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("year", "a fiscal year is opened or its hand-in deadline changes"),
-                            (
-                                "reminder",
-                                "a week before the deadline, while your division has not handed in",
-                            ),
-                            ("handed_in", "a division hands in its part or reopens it"),
-                            ("submitted", "the report is submitted for approval"),
-                            ("approved", "the report is approved"),
-                            ("sent_back", "the report is sent back for corrections"),
-                            ("published", "the report is published"),
-                            ("account", "invitations and password resets"),
-                        ],
-                        max_length=20,
-                        verbose_name="kind",
-                    ),
-                ),
-                ("to", models.EmailField(max_length=254, verbose_name="e-mail address")),
-                ("subject", models.CharField(max_length=300, verbose_name="subject")),
-                ("body", models.TextField(verbose_name="message")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("queued", "waiting to be sent"),
-                            ("sent", "sent"),
-                            ("failed", "failed"),
-                        ],
-                        default="queued",
-                        max_length=10,
-                        verbose_name="delivery",
-                    ),
-                ),
-                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
-                ("last_error", models.TextField(blank=True, verbose_name="last error")),
-                (
-                    "next_attempt_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="next attempt at"),
-                ),
-                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent at")),
-                ("key", models.CharField(blank=True, max_length=100, verbose_name="once-only key")),
-                (
-                    "agency",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="measures.agency",
-                        verbose_name="agency",
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="recipient",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='written at')),
+                ('kind', models.CharField(choices=[('year', 'a fiscal year is opened or its hand-in deadline changes'), ('reminder', 'a week before the deadline, while your division has not handed in'), ('handed_in', 'a division hands in its part or reopens it'), ('submitted', 'the report is submitted for approval'), ('approved', 'the report is approved'), ('sent_back', 'the report is sent back for corrections'), ('published', 'the report is published'), ('account', 'invitations and password resets')], max_length=20, verbose_name='kind')),
+                ('to', models.EmailField(max_length=254, verbose_name='e-mail address')),
+                ('subject', models.CharField(max_length=300, verbose_name='subject')),
+                ('body', models.TextField(verbose_name='message')),
+                ('status', models.CharField(choices=[('queued', 'waiting to be sent'), ('sent', 'sent'), ('failed', 'failed')], default='queued', max_length=10, verbose_name='delivery')),
+                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
+                ('last_error', models.TextField(blank=True, verbose_name='last error')),
+                ('next_attempt_at', models.DateTimeField(blank=True, null=True, verbose_name='next attempt at')),
+                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
+                ('key', models.CharField(blank=True, max_length=100, verbose_name='once-only key')),
+                ('agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='measures.agency', verbose_name='agency')),
+                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recipient')),
             ],
             options={
-                "verbose_name": "e-mail in the outbox",
-                "verbose_name_plural": "e-mail outbox",
-                "ordering": ["-created_at", "-pk"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        condition=models.Q(("key", ""), _negated=True),
-                        fields=("user", "key"),
-                        name="outbox_once_per_user",
-                    )
-                ],
+                'verbose_name': 'e-mail in the outbox',
+                'verbose_name_plural': 'e-mail outbox',
+                'ordering': ['-created_at', '-pk'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('key', ''), _negated=True), fields=('user', 'key'), name='outbox_once_per_user')],
             },
         ),
     ]
