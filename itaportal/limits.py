@@ -26,6 +26,8 @@ IMPORT_ROWS = MEASURES_PER_REPORT
 IMPORT_SHEET_ROWS = 40 * IMPORT_ROWS  # blank rows included: a sheet may be formatted far down
 IMPORT_COLUMNS = 30
 IMPORT_CELL_CHARS = ITEMS_PER_LIST * (ITEM_CHARS + len("๕๐. \n"))
+# A results file of the assessment has a row per agency: the national one has 8,317 (ITA 2568).
+RESULTS_IMPORT_ROWS = 20_000
 # A cover or heading line of a legacy report longer than this is not a cover line: the check of
 # the agency's name skips it (its cost grows with the line's length times the name's).
 COVER_LINE_CHARS = 300

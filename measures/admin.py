@@ -1,10 +1,15 @@
+import secrets
 import tempfile
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.forms import ConfirmImportForm, ImportForm
@@ -12,15 +17,26 @@ from import_export.forms import ConfirmImportForm, ImportForm
 from itaportal import limits
 from measures import thai
 from measures.imports.resources import MeasureResource
+from measures.imports.results import results_import
 from measures.imports.services import report_carry_forward
-from measures.imports.spreadsheet import FORMATS, SpreadsheetError, UploadStorage, too_big_message
+from measures.imports.spreadsheet import (
+    FORMATS,
+    SpreadsheetError,
+    UploadStorage,
+    read_upload,
+    too_big_message,
+)
 from measures.models import (
+    MAX_YEAR,
+    MIN_YEAR,
     AcceptedWord,
     Agency,
     Change,
     Division,
     Indicator,
     IndicatorScore,
+    ItaResult,
+    LevelRule,
     Measure,
     Membership,
     Method,
@@ -43,9 +59,9 @@ class DivisionInline(admin.TabularInline):
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
-    list_display = ["name", "short_name", "kind", "district", "province", "slug"]
+    list_display = ["name", "short_name", "code", "kind", "district", "province", "slug"]
     list_filter = ["kind", "province"]
-    search_fields = ["name", "short_name", "province", "district"]
+    search_fields = ["name", "short_name", "code", "province", "district"]
     inlines = [DivisionInline]
 
 
@@ -70,6 +86,119 @@ class IndicatorScoreAdmin(admin.ModelAdmin):
     autocomplete_fields = ["agency"]
 
 
+@admin.register(LevelRule)
+class LevelRuleAdmin(admin.ModelAdmin):
+    """Each assessment year's levels: editing a rule changes every level shown for that year."""
+
+    list_display = ["fiscal_year", "label", "min_score", "min_part", "passed"]
+    list_filter = ["fiscal_year"]
+
+
+class ResultsImportForm(forms.Form):
+    year = forms.IntegerField(
+        label=_("assessment year (B.E.)"), min_value=MIN_YEAR, max_value=MAX_YEAR
+    )
+    import_file = forms.FileField(
+        label=_("results file (.xlsx, .csv)"),
+        help_text=_(
+            "One row per agency: รหัสหน่วยงาน or ชื่อหน่วยงาน, ปี, คะแนนรวม, IIT, EIT, OIT, "
+            "ระดับ (optional) and ตัวชี้วัดที่ 1 … ตัวชี้วัดที่ 10 (optional)."
+        ),
+    )
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        try:
+            data = read_upload(upload)
+        except SpreadsheetError as error:
+            raise ValidationError(str(error)) from None
+        format = "xlsx" if upload.name.lower().endswith(".xlsx") else "csv"
+        return {"data": data, "format": format, "name": upload.name}
+
+
+@admin.register(ItaResult)
+class ItaResultAdmin(admin.ModelAdmin):
+    """The agencies' ITA results; many at once from the assessment's results file
+    (``import/``: a preview, then the confirmation writes all rows or none)."""
+
+    list_display = ["agency", "fiscal_year", "overall", "iit", "eit", "oit", "level"]
+    list_filter = ["fiscal_year"]
+    search_fields = ["agency__name", "agency__short_name", "agency__code"]
+    autocomplete_fields = ["agency"]
+    list_select_related = ["agency"]
+    change_list_template = "admin/measures/itaresult/change_list.html"
+
+    @admin.display(description=_("level"))
+    def level(self, obj):
+        return obj.level
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", view, name="measures_itaresult_import"), *super().get_urls()]
+
+    def import_view(self, request):
+        """Upload → preview (nothing written) → confirm: the previewed file, kept in the shared
+        imports storage under a random name only this session knows, is imported whole."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form, outcome, token = ResultsImportForm(), None, None
+        pending = request.session.get(RESULTS_PENDING)
+        if request.method == "POST" and "token" in request.POST:
+            if not pending or not secrets.compare_digest(pending["token"], request.POST["token"]):
+                messages.error(request, _("The previewed file is no longer here. Upload it again."))
+                return redirect("admin:measures_itaresult_import")
+            with storages["imports"].open(pending["name"]) as stored:
+                data = stored.read()
+            outcome = results_import(
+                file=data, format=pending["format"], year=pending["year"], dry_run=False
+            )
+            if outcome.committed:
+                storages["imports"].delete(pending["name"])
+                del request.session[RESULTS_PENDING]
+                messages.success(
+                    request, _("The results were saved.") + " " + _results_counts(outcome)
+                )
+                return redirect("admin:measures_itaresult_changelist")
+        elif request.method == "POST":
+            form = ResultsImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                upload, year = form.cleaned_data["import_file"], form.cleaned_data["year"]
+                outcome = results_import(file=upload["data"], format=upload["format"], year=year)
+                if outcome.ok:
+                    token = secrets.token_urlsafe(24)
+                    name = storages["imports"].save(
+                        f"results-{token}.upload", ContentFile(upload["data"])
+                    )
+                    request.session[RESULTS_PENDING] = {
+                        "token": token,
+                        "name": name,
+                        "format": upload["format"],
+                        "year": year,
+                    }
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import ITA results"),
+            "form": form,
+            "outcome": outcome,
+            "summary": _results_counts(outcome) if outcome else "",
+            "token": token,
+        }
+        return render(request, "admin/measures/itaresult/import.html", context)
+
+
+RESULTS_PENDING = "pending_results_import"
+
+
+def _results_counts(outcome) -> str:
+    labels = {"new": _("new"), "changed": _("changed"), "unchanged": _("unchanged")}
+    return ", ".join(
+        f"{label} {thai.thai_digits(outcome.counts[key])}"
+        for key, label in labels.items()
+        if outcome.counts[key]
+    )
+
+
 class MeasureInline(admin.TabularInline):
     model = Measure
     fields = ["number", "title"]
@@ -79,7 +208,14 @@ class MeasureInline(admin.TabularInline):
 
 class PublicationInline(admin.TabularInline):
     model = Publication
-    fields = ["version", "published_at", "published_by", "withdrawn_at", "withdrawal_reason"]
+    fields = [
+        "kind",
+        "version",
+        "published_at",
+        "published_by",
+        "withdrawn_at",
+        "withdrawal_reason",
+    ]
     readonly_fields = fields
     extra = 0
     can_delete = False

@@ -32,3 +32,18 @@ def score_citation(
     if change < 0:
         return f"{subject} ได้คะแนนลดลงจากปีที่ผ่านมา {score_text(-change)} คะแนน"
     return f"{subject} ได้คะแนน {score_text(score)} คะแนน เท่ากับปีที่ผ่านมา"
+
+
+def signed_score_text(change: Decimal) -> str:
+    """A change of score, signed: "+๐.๕๒", "-๑.๒๕", "๐.๐๐"."""
+    sign = "+" if change > 0 else "-" if change < 0 else ""
+    return sign + score_text(abs(change))
+
+
+def change_text(change: Decimal) -> str:
+    """ "เพิ่มขึ้น ๓.๔๐ คะแนน", "ลดลง ๑.๒๕ คะแนน" or "เท่ากับปีที่ผ่านมา"."""
+    if change > 0:
+        return f"เพิ่มขึ้น {score_text(change)} คะแนน"
+    if change < 0:
+        return f"ลดลง {score_text(-change)} คะแนน"
+    return "เท่ากับปีที่ผ่านมา"

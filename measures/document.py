@@ -76,6 +76,7 @@ def measure_document(measure: Measure, citations: dict[int, str | None]) -> dict
         "title": measure.title,
         "period": period,
         "divisions": [division.name for division in measure.divisions.all()],
+        "budget": None if measure.budget is None else str(measure.budget),
         "indicators": [indicator.number for indicator in measure.indicators.all()],
         "methods": [item.text for item in measure.methods.all()],
         "results": [item.text for item in measure.results.all()],

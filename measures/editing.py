@@ -21,6 +21,7 @@ from measures.models import (
     Change,
     Indicator,
     IndicatorScore,
+    ItaResult,
     Measure,
     Method,
     Outcome,
@@ -62,6 +63,7 @@ def measure_snapshot(measure: Measure) -> dict[str, str]:
         "title": measure.title,
         "period": measure.period_display,
         "divisions": ", ".join(d.name for d in measure.divisions.all()),
+        "budget": thai.budget_text(measure.budget),
         "indicators": ", ".join(thai.thai_digits(i.number) for i in measure.indicators.all()),
         "methods": _numbered(measure.methods.values_list("text", flat=True)),
         "results": _numbered(measure.results.values_list("text", flat=True)),
@@ -84,7 +86,7 @@ def _touch(measure: Measure, by) -> None:
     measure.save(update_fields=["version", "updated_at", "updated_by"])
 
 
-MEASURE_FIELDS = ("title", "start_month", "start_year", "end_month", "end_year")
+MEASURE_FIELDS = ("title", "start_month", "start_year", "end_month", "end_year", "budget")
 
 
 @transaction.atomic
@@ -265,6 +267,46 @@ def scores_save(
     return Change.objects.create(
         report=report, user=by, action=Change.Action.SCORES, changes=changes
     )
+
+
+@transaction.atomic
+def ita_results_save(*, report: Report, by, values: dict[int, dict | None]) -> Change | None:
+    """Store the agency's ITA results; ``values`` maps a year to its overall, IIT, EIT and OIT
+    scores (None removes the year's result). Returns the recorded change, or None when nothing
+    differed. The report's own content does not change: its plan's analysis reads them."""
+    report = Report.objects.select_for_update().select_related("agency").get(pk=report.pk)
+    stored = {r.fiscal_year: r for r in report.agency.ita_results.filter(fiscal_year__in=values)}
+    changes = []
+    for year, typed in sorted(values.items()):
+        current = stored.get(year)
+        before = _result_line(year, current)
+        if typed is None:
+            if current:
+                current.delete()
+        else:
+            current = current or ItaResult(agency=report.agency, fiscal_year=year)
+            for part, value in typed.items():
+                setattr(current, part, value)
+            current.save()
+        after = _result_line(year, current if typed else None)
+        if before != after:
+            changes.append({"field": "ita_result", "before": before, "after": after})
+    if not changes:
+        return None
+    return Change.objects.create(
+        report=report, user=by, action=Change.Action.SCORES, changes=changes
+    )
+
+
+def _result_line(year: int, result: ItaResult | None) -> str:
+    if result is None:
+        return f"พ.ศ. {thai.thai_digits(year)}: -"
+    parts = " ".join(
+        f"{label} {score_text(value)}"
+        for label, value in zip(("IIT", "EIT", "OIT"), result.parts, strict=True)
+        if value is not None
+    )
+    return f"พ.ศ. {thai.thai_digits(year)}: {score_text(result.overall)} {parts}".strip()
 
 
 def _score_line(indicator: Indicator, year: int, value: Decimal | None) -> str:

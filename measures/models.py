@@ -1,6 +1,7 @@
 import hashlib
 import json
 from datetime import UTC
+from decimal import Decimal
 
 from django import forms
 from django.conf import settings
@@ -157,6 +158,12 @@ class Agency(models.Model):
     slug = models.SlugField(
         _("URL slug"), unique=True, max_length=80, validators=[validate_agency_slug]
     )
+    # The code the assessment's results files know the agency by (e.g. the 7-digit code of a
+    # local administrative organisation); results imports match on it before the full name.
+    # NULL, not "", for none: unique among the agencies that have one, and SQLite adds a
+    # nullable column without rebuilding the table (which would rebuild the PostgreSQL-only
+    # index below).
+    code = models.CharField(_("agency code"), max_length=20, null=True, blank=True)  # noqa: DJ001
     # The names and the published measure titles cut into words (measures.search), kept up to
     # date on save and on publish so that the index searches one column.
     search_text = models.TextField(_("search text"), blank=True, editable=False)
@@ -169,6 +176,12 @@ class Agency(models.Model):
         verbose_name_plural = _("agencies")
         # Created on PostgreSQL only (migration 0010): SQLite's search reads the column itself.
         indexes = [GinIndex(SEARCH_VECTOR, name="agency_search_gin")]
+        # A partial unique index rather than unique=True, for the same reason as code's NULL.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(code__isnull=False), name="agency_unique_code"
+            ),
+        ]
 
     def __str__(self):
         return self.short_name or self.name
@@ -181,7 +194,7 @@ class Agency(models.Model):
 
     def searchable_text(self) -> str:
         """What the index's search looks in: the names and the measure titles the public sees."""
-        publications = Publication.objects.public().filter(report__agency_id=self.pk)
+        publications = Publication.objects.public().reports().filter(report__agency_id=self.pk)
         publications = publications.order_by("version")
         titles = published_titles(publications.values_list("report", "document")) if self.pk else []
         return search_text(self.name, self.short_name, *titles)
@@ -277,16 +290,171 @@ class IndicatorScore(models.Model):
         return f"{self.agency} {thai.thai_digits(self.fiscal_year)} {self.indicator}: {self.score}"
 
 
+score_validators = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+def score_field(verbose_name, **kwargs):
+    """A score of 0–100 with two decimals, as the assessment announces it (๙๑.๒๕)."""
+    return models.DecimalField(
+        verbose_name, max_digits=5, decimal_places=2, validators=score_validators, **kwargs
+    )
+
+
+class LevelRuleQuerySet(models.QuerySet):
+    def level(self, year: int, overall, parts=()) -> str:
+        """The level the rules of assessment year ``year`` give an overall score and its
+        IIT/EIT/OIT ``parts``; "" when the year has no rules or no rule fits."""
+        return LevelRule.level_from(self.for_year(year), overall, parts)
+
+    def for_year(self, year: int) -> list["LevelRule"]:
+        # The most demanding rule first: a higher bound, then one that also asks of the parts.
+        rules = self.filter(fiscal_year=year)
+        return list(rules.order_by("-min_score", F("min_part").desc(nulls_last=True)))
+
+
+class LevelRule(models.Model):
+    """One level of one assessment year's scale: the label a result gets from ``min_score`` up.
+
+    The scale changed over the years (letters AA–F up to 2566, named levels such as ผ่านดีเยี่ยม
+    from 2567) and may change again: administrators edit these rows, the code holds no scale.
+    A named level may also ask that each of IIT, EIT and OIT reach ``min_part``.
+    """
+
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("assessment year (B.E.)"), validators=year_validators
+    )
+    label = models.CharField(_("level"), max_length=50)
+    min_score = score_field(_("lowest overall score"))
+    min_part = score_field(_("lowest IIT, EIT and OIT score"), null=True, blank=True)
+    passed = models.BooleanField(_("passes the assessment"), default=True)
+
+    objects = LevelRuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-fiscal_year", "-min_score"]
+        verbose_name = _("level rule")
+        verbose_name_plural = _("level rules")
+        constraints = [
+            models.UniqueConstraint(fields=["fiscal_year", "label"], name="level_unique_label"),
+            models.CheckConstraint(
+                condition=Q(min_score__gte=0, min_score__lte=100), name="level_min_score_0_100"
+            ),
+            models.CheckConstraint(condition=year_in_range("fiscal_year"), name="level_year_be"),
+        ]
+
+    def __str__(self):
+        return f"{thai.thai_digits(self.fiscal_year)} {self.label} ≥ {self.min_score}"
+
+    @staticmethod
+    def level_from(rules: list["LevelRule"], overall, parts=()) -> str:
+        """The label of the first of ``rules`` (a year's, as ``for_year`` orders them) that
+        fits: for many results of one year, read the rules once."""
+        return next((rule.label for rule in rules if rule.fits(overall, parts)), "")
+
+    def fits(self, overall, parts=()) -> bool:
+        if overall < self.min_score:
+            return False
+        if self.min_part is None:
+            return True
+        return len(parts) == 3 and all(p is not None and p >= self.min_part for p in parts)
+
+
+class ItaResult(models.Model):
+    """An agency's ITA result of one assessment year: the overall score and its three parts.
+
+    The level is never stored: it is read from the year's LevelRule rows, so that correcting a
+    rule corrects every level shown.
+    """
+
+    # The overall score is 0.30·IIT + 0.30·EIT + 0.40·OIT, as the assessment rounds it.
+    WEIGHTS = {"iit": Decimal("0.30"), "eit": Decimal("0.30"), "oit": Decimal("0.40")}
+    TOLERANCE = Decimal("0.01")
+
+    agency = models.ForeignKey(Agency, models.CASCADE, related_name="ita_results")
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("assessment year (B.E.)"), validators=year_validators
+    )
+    overall = score_field(_("overall score"))
+    iit = score_field(_("IIT score"), null=True, blank=True)
+    eit = score_field(_("EIT score"), null=True, blank=True)
+    oit = score_field(_("OIT score"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["agency", "-fiscal_year"]
+        verbose_name = _("ITA result")
+        verbose_name_plural = _("ITA results")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "fiscal_year"], name="ita_result_unique_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(overall__gte=0, overall__lte=100)
+                & (Q(iit__isnull=True) | Q(iit__gte=0, iit__lte=100))
+                & (Q(eit__isnull=True) | Q(eit__gte=0, eit__lte=100))
+                & (Q(oit__isnull=True) | Q(oit__gte=0, oit__lte=100)),
+                name="ita_result_0_100",
+            ),
+            models.CheckConstraint(
+                condition=year_in_range("fiscal_year"), name="ita_result_year_be"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.agency} {thai.thai_digits(self.fiscal_year)}: {self.overall}"
+
+    @property
+    def parts(self) -> tuple:
+        return (self.iit, self.eit, self.oit)
+
+    @property
+    def level(self) -> str:
+        return LevelRule.objects.level(self.fiscal_year, self.overall, self.parts)
+
+    @classmethod
+    def weighting_error(cls, overall, iit, eit, oit) -> Decimal | None:
+        """The weighted sum of the parts when it does not give ``overall`` (±0.01), else None."""
+        if None in (overall, iit, eit, oit):
+            return None
+        weighted = sum(
+            (w * v for w, v in zip(cls.WEIGHTS.values(), (iit, eit, oit), strict=True)),
+            Decimal(0),
+        ).quantize(Decimal("0.01"))
+        return None if abs(weighted - overall) <= cls.TOLERANCE else weighted
+
+    def clean(self):
+        parts = [p for p in self.parts if p is not None]
+        if parts and len(parts) != 3:
+            raise ValidationError(_("Give all three parts (IIT, EIT, OIT) or none."))
+        if (weighted := self.weighting_error(self.overall, *self.parts)) is not None:
+            raise ValidationError(
+                {
+                    "overall": _(
+                        "0.30 × IIT + 0.30 × EIT + 0.40 × OIT gives %(weighted)s, "
+                        "not the overall score."
+                    )
+                    % {"weighted": thai.thai_digits(f"{weighted:.2f}")}
+                }
+            )
+
+
 def public_publication(path: str) -> Q:
-    """Rows joined along ``path`` (e.g. "reports__publications") to a publication the public
-    may read: one that exists and was not withdrawn."""
-    return Q(**{f"{path}__isnull": False, f"{path}__withdrawn_at__isnull": True})
+    """Rows joined along ``path`` (e.g. "reports__publications") to a report publication the
+    public may read: one that exists and was not withdrawn."""
+    return Q(
+        **{
+            f"{path}__isnull": False,
+            f"{path}__withdrawn_at__isnull": True,
+            f"{path}__kind": Publication.Kind.REPORT,
+        }
+    )
 
 
 class ReportQuerySet(models.QuerySet):
     def published(self):
         """Reports the public may read: those with a publication not withdrawn."""
-        return self.filter(Exists(Publication.objects.public().filter(report=OuterRef("pk"))))
+        return self.filter(
+            Exists(Publication.objects.public().reports().filter(report=OuterRef("pk")))
+        )
 
     def previewable_by(self, user):
         """Reports whose live draft ``user`` may see: any member of the agency, or a superuser."""
@@ -324,6 +492,25 @@ class Report(models.Model):
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
     # The day by which the coordinator asks every division to hand in its part of the year.
     deadline = models.DateField(_("hand-in deadline"), null=True, blank=True)
+    # The plan's analysis of last year's result: the figures are computed (measures/analysis.py),
+    # these two texts are the coordinator's.
+    analysis_urgent = PlainTextField(
+        _("weaknesses to fix urgently"), blank=True, max_length=limits.INTRODUCTION_CHARS
+    )
+    analysis_improve = PlainTextField(
+        _("issues to improve"), blank=True, max_length=limits.INTRODUCTION_CHARS
+    )
+    # The head of agency's sign-off of the plan, given to the plan as it was then (its digest):
+    # the plan's measures are the report's, so any edit of them asks for a new approval.
+    plan_approved_by = acting_user(_("plan approved by"))
+    plan_approver_name = models.CharField(_("plan approver's name"), max_length=200, blank=True)
+    plan_approver_position = models.CharField(
+        _("plan approver's position"), max_length=200, blank=True
+    )
+    plan_approved_on = models.DateField(_("plan approved on"), null=True, blank=True)
+    plan_approved_digest = models.CharField(
+        _("approved plan digest"), max_length=32, blank=True, editable=False
+    )
 
     objects = ReportQuerySet.as_manager()
 
@@ -342,10 +529,11 @@ class Report(models.Model):
         year = thai.thai_digits(self.fiscal_year)
         return f"รายงานผลการดำเนินการ ปีงบประมาณ พ.ศ. {year} {self.agency}"
 
-    def latest_publication(self):
-        """What the public sees: the newest published version, even while a revision is drafted;
-        None once the report is withdrawn, until it is published again."""
-        return self.publications.public().order_by("-version").first()
+    def latest_publication(self, kind: str = "report"):
+        """What the public sees: the newest published version of the report (or of the plan,
+        ``kind="plan"``), even while a revision is drafted; None once it is withdrawn, until it
+        is published again."""
+        return self.publications.public().filter(kind=kind).order_by("-version").first()
 
     def approval(self) -> dict | None:
         if not self.approved_on:
@@ -431,6 +619,15 @@ class Measure(models.Model):
     end_year = models.PositiveSmallIntegerField(
         _("end year (B.E.)"), validators=year_validators, null=True, blank=True
     )
+    # The plan's budget in baht; None prints as ไม่ใช้งบประมาณ ("no budget used").
+    budget = models.DecimalField(
+        _("budget (baht)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
     divisions = models.ManyToManyField(
         Division, verbose_name=_("responsible divisions"), related_name="measures"
     )
@@ -452,6 +649,9 @@ class Measure(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["report", "number"], name="measure_unique_number"),
             models.CheckConstraint(condition=Q(number__gte=1), name="measure_number_positive"),
+            models.CheckConstraint(
+                condition=Q(budget__isnull=True) | Q(budget__gte=0), name="measure_budget_positive"
+            ),
             models.CheckConstraint(
                 condition=Q(
                     start_month__isnull=True,
@@ -571,6 +771,9 @@ class PublicationQuerySet(models.QuerySet):
     def public(self):
         return self.filter(withdrawn_at__isnull=True)
 
+    def reports(self):
+        return self.filter(kind=Publication.Kind.REPORT)
+
 
 class Publication(models.Model):
     """One published version of a report, frozen.
@@ -583,7 +786,15 @@ class Publication(models.Model):
     and why, but the public never sees it again.
     """
 
+    class Kind(models.TextChoices):
+        # The year's two documents are the same measures: the plan at the start of the year,
+        # the report of what was done at its end. Each is published, versioned and withdrawn
+        # on its own.
+        REPORT = "report", _("report")
+        PLAN = "plan", _("measures plan")
+
     report = models.ForeignKey(Report, models.CASCADE, related_name="publications")
+    kind = models.CharField(_("document"), max_length=10, choices=Kind.choices, default="report")
     version = models.PositiveIntegerField(_("version"))
     published_at = models.DateTimeField(_("published at"))
     published_by = acting_user(_("published by"))
@@ -606,7 +817,7 @@ class Publication(models.Model):
         verbose_name_plural = _("publications")
         constraints = [
             models.UniqueConstraint(
-                fields=["report", "version"], name="publication_unique_version"
+                fields=["report", "kind", "version"], name="publication_unique_version"
             ),
             models.CheckConstraint(
                 condition=Q(version__gte=1), name="publication_version_positive"
@@ -620,6 +831,12 @@ class Publication(models.Model):
         ]
 
     def __str__(self):
+        if self.kind == Publication.Kind.PLAN:
+            year, version = (
+                thai.thai_digits(self.report.fiscal_year),
+                thai.thai_digits(self.version),
+            )
+            return f"มาตรการ ปีงบประมาณ พ.ศ. {year} {self.report.agency} ฉบับที่ {version}"
         return f"{self.report} ฉบับที่ {thai.thai_digits(self.version)}"
 
     def save(self, *args, **kwargs):
@@ -707,6 +924,10 @@ class Change(models.Model):
         DEADLINE = "deadline", _("set the hand-in deadline")
         HANDED_IN = "handed_in", _("handed in the division's part")
         HANDIN_REOPENED = "handin_reopened", _("reopened the division's part")
+        ANALYSIS = "analysis", _("edited the analysis of last year's result")
+        PLAN_APPROVED = "plan_approved", _("approved the measures plan")
+        PLAN_PUBLISHED = "plan_published", _("published the measures plan")
+        PLAN_WITHDRAWN = "plan_withdrawn", _("withdrew the measures plan from publication")
 
     report = models.ForeignKey(Report, models.CASCADE, related_name="changes")
     # Kept when the measure is deleted, so that the deletion itself stays on record.

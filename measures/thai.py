@@ -134,3 +134,15 @@ _KEEP_TOGETHER = re.compile(r"(ฯลฯ|พ\.ศ\.\s*[๐-๙0-9]+|[A-Za-z0-9]+
 def keep_together_parts(text: str) -> list[tuple[str, bool]]:
     """``text`` cut into (part, unbreakable) pairs; the unbreakable parts as listed above."""
     return [(part, index % 2 == 1) for index, part in enumerate(_KEEP_TOGETHER.split(text)) if part]
+
+
+NO_BUDGET = "ไม่ใช้งบประมาณ"
+
+
+def budget_text(amount) -> str:
+    """A planned budget as the plan prints it: "๑๒,๕๐๐ บาท", "๑,๒๐๐.๕๐ บาท", or "ไม่ใช้งบประมาณ"
+    when there is none (None; the forms say so for a measure with no cost)."""
+    if amount is None:
+        return NO_BUDGET
+    text = f"{amount:,.2f}".removesuffix(".00")
+    return f"{thai_digits(text)} บาท"

@@ -138,21 +138,38 @@ def report_publish(*, report: Report, by=None, acknowledge_warnings: bool = Fals
     if unacknowledged and not acknowledge_warnings:
         raise PublishRefused(unacknowledged)
     _acknowledge(report, unacknowledged, by)
-    last = report.publications.order_by("-version").values_list("version", flat=True).first()
+    publication = publication_create(
+        report=report, kind=Publication.Kind.REPORT, document=document, by=by
+    )
+    report.status = Report.Status.PUBLISHED
+    report.save(update_fields=["status"])
+    return publication
+
+
+PUBLISHED_ACTIONS = {
+    Publication.Kind.REPORT: Change.Action.PUBLISHED,
+    Publication.Kind.PLAN: Change.Action.PLAN_PUBLISHED,
+}
+
+
+def publication_create(*, report: Report, kind: str, document: dict, by) -> Publication:
+    """The next version of the report's (or plan's) publication, freezing ``document``; the
+    caller holds the report's row lock."""
+    versions = report.publications.filter(kind=kind).order_by("-version")
+    last = versions.values_list("version", flat=True).first()
     publication = Publication.objects.create(
         report=report,
+        kind=kind,
         version=(last or 0) + 1,
         published_at=timezone.now(),
         published_by=by,
         document=document,
     )
-    report.status = Report.Status.PUBLISHED
-    report.save(update_fields=["status"])
     # Every publication is on record, whichever way it was made (staff, admin, command).
     Change.objects.create(
         report=report,
         user=by,
-        action=Change.Action.PUBLISHED,
+        action=PUBLISHED_ACTIONS[kind],
         changes=[
             {"field": "version", "before": "", "after": thai.thai_digits(publication.version)}
         ],
@@ -175,7 +192,7 @@ def report_withdraw(*, report: Report, by, reason: str) -> list[Publication]:
     if not reason:
         raise ValueError(_("Say why the report is withdrawn."))
     report = Report.objects.select_for_update().select_related("agency").get(pk=report.pk)
-    withdrawn = list(report.publications.public())
+    withdrawn = list(report.publications.public().reports())
     if not withdrawn:
         raise WorkflowError(_("not published"))
     now = timezone.now()

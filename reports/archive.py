@@ -14,6 +14,7 @@ def latest_publications(reports: Iterable[Report]) -> list[Publication]:
     latest = {}
     for publication in (
         Publication.objects.public()
+        .reports()
         .filter(report__in=reports)
         .select_related("report__agency")
         .order_by("report__agency__province", "report__agency__name", "-version")

@@ -79,9 +79,8 @@ def draft_pdf_path(report: Report, document: dict) -> str:
     """Where a large draft's PDF is kept: beside the report's other drafts, so that a newer one
     replaces them, and named by its content, so that an edit gives a new one."""
     digest = content_digest(document)
-    return (
-        f"{DRAFT_PDF_DIR}/report-{report.pk}/draft-{PDF_LANGUAGE}-{digest}-{renderer_version()}.pdf"
-    )
+    folder = f"{document.get('kind', 'report')}-{report.pk}"  # the plan's drafts apart
+    return f"{DRAFT_PDF_DIR}/{folder}/draft-{PDF_LANGUAGE}-{digest}-{renderer_version()}.pdf"
 
 
 def fragment_key(digest: str, language: str) -> str:
@@ -145,9 +144,11 @@ def artefacts_clean(*, dry_run: bool = False) -> list[str]:
 
 
 def _latest_public_digests() -> set[str]:
-    """The publications the public is shown: each report's latest public version."""
+    """The publications the public is shown: each report's and each plan's latest public
+    version."""
     public = Publication.objects.public()
-    latest = public.filter(report=OuterRef("report")).order_by("-version").values("pk")[:1]
+    latest = public.filter(report=OuterRef("report"), kind=OuterRef("kind"))
+    latest = latest.order_by("-version").values("pk")[:1]
     return set(public.filter(pk=Subquery(latest)).values_list("digest", flat=True))
 
 

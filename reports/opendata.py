@@ -7,7 +7,7 @@ being drafted. Reports never published do not exist here (404).
 
 from pathlib import Path
 
-from django.http import FileResponse, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 
 from measures.imports.resources import measures_file
@@ -41,6 +41,17 @@ def _open(response: HttpResponse) -> HttpResponse:
 
 def data_json(request, slug: str, year: int):
     document = open_data_document(published(slug, year))
+    return _open(JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2}))
+
+
+def plan_json(request, slug: str, year: int):
+    """The published plan: the report's shape (measures without results, with budgets) plus
+    "kind": "plan" and its "analysis"."""
+    report = get_object_or_404(Report, agency__slug=slug, fiscal_year=year)
+    publication = report.latest_publication(Publication.Kind.PLAN)
+    if publication is None:
+        raise Http404("Not published")
+    document = open_data_document(publication)
     return _open(JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2}))
 
 

@@ -10,6 +10,7 @@ attached (WeasyPrint writes one variant per file).
 import gc
 import zlib
 from contextlib import contextmanager
+from decimal import Decimal
 from functools import cache
 
 import pydyf
@@ -38,6 +39,8 @@ TABLE_FONT_PT = 13
 CELL_EXTRA_PT = 2 * 4 + 0.75 + 2  # padding, border and room for rounding
 # How the four columns of running text share the width the other two leave.
 TEXT_SHARES = {"title": 15, "methods": 21, "results": 21, "outcomes": 19}
+# The plan's: no results; its budgets and target indicators never wrap either.
+PLAN_TEXT_SHARES = {"title": 2, "methods": 3}
 # A longer report is laid out this many measures at a time and the parts joined
 # (reports/pdf_parts.py): a render's memory then grows with a part, not with the report.
 PART_MEASURES = 100
@@ -75,16 +78,45 @@ def column_widths(document: dict) -> dict[str, float]:
         + [text_width(_("Responsible"), font="Sarabun-Bold")]
     )
     widths = {"period": period + CELL_EXTRA_PT, "divisions": divisions + CELL_EXTRA_PT}
+    shares = TEXT_SHARES
+    if document.get("kind") == "plan":
+        budget = max(
+            [text_width(thai.budget_text(_amount(m["budget"]))) for m in measures]
+            + [text_width(_("Budget"), font="Sarabun-Bold")]
+        )
+        indicators = max(
+            [text_width(_indicator_text(n)) for m in measures for n in m["indicators"]]
+            + [text_width(_("Indicator"), font="Sarabun-Bold")]
+        )
+        widths["budget"] = budget + CELL_EXTRA_PT
+        widths["indicators"] = indicators + CELL_EXTRA_PT
+        shares = PLAN_TEXT_SHARES
     rest = TABLE_WIDTH_PT - sum(widths.values())
-    total = sum(TEXT_SHARES.values())
-    widths |= {name: rest * share / total for name, share in TEXT_SHARES.items()}
+    total = sum(shares.values())
+    widths |= {name: rest * share / total for name, share in shares.items()}
     return widths
 
 
-def report_pdf_filename(document: dict, *, draft: bool = False, archival: bool = False) -> str:
-    """ "รายงานผลการดำเนินการ-ITA-2568-อบต.เมืองพะไล.pdf" (the year as the URL writes it)."""
+def _indicator_text(number: int) -> str:
     with translation.override("th"):
-        parts = [_("ITA-report"), str(document["fiscal_year"]), document["agency"]["short_name"]]
+        return _("Indicator %(n)s") % {"n": thai.thai_digits(number)}
+
+
+def _amount(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def body_template(document: dict) -> str:
+    """The body the page and the PDF share: the report's, or the plan's for a plan document."""
+    return "reports/_plan.html" if document.get("kind") == "plan" else "reports/_report.html"
+
+
+def report_pdf_filename(document: dict, *, draft: bool = False, archival: bool = False) -> str:
+    """ "รายงานผลการดำเนินการ-ITA-2568-อบต.เมืองพะไล.pdf" (the year as the URL writes it); a
+    plan's "มาตรการ-ITA-2568-…"."""
+    with translation.override("th"):
+        name = _("ITA-plan") if document.get("kind") == "plan" else _("ITA-report")
+        parts = [name, str(document["fiscal_year"]), document["agency"]["short_name"]]
         if draft:
             parts.append(_("draft"))
         if archival:
@@ -104,6 +136,7 @@ def report_pdf_html(document: dict, *, draft: bool, widths=None, part=(True, Tru
             "widths": widths or column_widths(document),
             "omit_head": not first,
             "omit_tail": not last,
+            "body_template": body_template(document),
         }
         return render_to_string("reports/report_pdf.html", context)
 

@@ -29,7 +29,13 @@ from measures.models import Publication, RenderLock, Report
 from reports import artefacts
 from reports.artefacts import PROGRESS_SUFFIX, draft_pdf_path
 from reports.opendata import open_data_document
-from reports.pdf import MIMETYPE, render_archival_pdf, render_report_pdf, report_pdf_filename
+from reports.pdf import (
+    MIMETYPE,
+    body_template,
+    render_archival_pdf,
+    render_report_pdf,
+    report_pdf_filename,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -39,8 +45,9 @@ POLL_SECONDS = 0.25
 
 
 def report_fragment(document: dict) -> str:
-    """The report's body (heading, introduction, table) as the page and the PDF show it."""
-    return render_to_string("reports/_report.html", {"document": document})
+    """The report's (or plan's) body (heading, introduction, table) as the page and the PDF
+    show it."""
+    return render_to_string(body_template(document), {"document": document})
 
 
 def published_fragment(publication: Publication) -> str:

@@ -4,6 +4,7 @@ from django_tasks import task
 
 from measures.document import report_document
 from measures.models import Publication, Report
+from measures.plan import plan_document
 from reports.rendering import keep_draft_pdf, published_pdf, published_pdf_path
 
 
@@ -19,7 +20,8 @@ def render_publication_pdf(publication_id: int, archival: bool = False) -> str:
 
 
 @task()
-def render_draft_pdf(report_id: int) -> None:
-    """Render and keep the PDF of a report's draft as it is when the task runs."""
+def render_draft_pdf(report_id: int, kind: str = Publication.Kind.REPORT) -> None:
+    """Render and keep the PDF of a report's (or plan's) draft as it is when the task runs."""
     report = Report.objects.select_related("agency").get(pk=report_id)
-    keep_draft_pdf(report, report_document(report))
+    document = plan_document(report) if kind == Publication.Kind.PLAN else report_document(report)
+    keep_draft_pdf(report, document)

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<slug:slug>/<int:year>/data.json", opendata.data_json, name="json"),
     path("<slug:slug>/<int:year>/data.csv", opendata.data_csv, name="csv"),
     path("<slug:slug>/<int:year>/data.xlsx", opendata.data_xlsx, name="xlsx"),
+    path("<slug:slug>/<int:year>/plan.json", opendata.plan_json, name="plan_json"),
 ]

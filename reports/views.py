@@ -6,7 +6,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers, get_conditional_response
@@ -19,6 +19,7 @@ from django_tasks.exceptions import TaskResultDoesNotExist
 from itaportal.pagination import paginate
 from measures.document import report_document
 from measures.models import Agency, Publication, Report, public_publication
+from measures.plan import plan_document
 from reports.artefacts import draft_pdf_path, page_etag
 from reports.forms import IndexFilterForm
 from reports.pdf import render_report_pdf
@@ -131,16 +132,25 @@ class ReportVersion:
         return self.publication is None
 
 
-def _report_version(request, slug: str, year: int) -> ReportVersion:
+def _report_version(request, slug: str, year: int, kind: str = Publication.Kind.REPORT):
+    """The report's version (or, ``kind="plan"``, the plan's) that the visitor sees."""
+    # Whether the year's other document is public too, for the link between them, in the
+    # same query.
+    other = Publication.Kind.REPORT if kind == Publication.Kind.PLAN else Publication.Kind.PLAN
+    companion = Publication.objects.public().filter(report=OuterRef("pk"), kind=other)
     report = (
-        Report.objects.select_related("agency").filter(agency__slug=slug, fiscal_year=year).first()
+        Report.objects.select_related("agency")
+        .annotate(companion_public=Exists(companion))
+        .filter(agency__slug=slug, fiscal_year=year)
+        .first()
     )
     if report is None:
         raise Http404("No such report")
     # Members preview the live draft at the public URL; "?published" shows what the public sees.
     if "published" not in request.GET and report.is_previewable_by(request.user):
-        return ReportVersion(report, report_document(report), None)
-    publication = report.latest_publication()
+        draft = plan_document(report) if kind == Publication.Kind.PLAN else report_document(report)
+        return ReportVersion(report, draft, None)
+    publication = report.latest_publication(kind)
     if publication is None:
         raise Http404("Not published")
     return ReportVersion(report, publication.document, publication)
@@ -222,7 +232,16 @@ def kept_for_visitors(view):
 
 @kept_for_visitors
 def report_detail(request, slug, year):
-    version = _report_version(request, slug, year)
+    return _detail(request, _report_version(request, slug, year))
+
+
+@kept_for_visitors
+def plan_detail(request, slug, year):
+    """The year's measures plan: the analysis of last year's result and the planned measures."""
+    return _detail(request, _report_version(request, slug, year, Publication.Kind.PLAN))
+
+
+def _detail(request, version: ReportVersion):
     etag = ""
     if version.draft:
         body = report_fragment(version.document)
@@ -234,6 +253,8 @@ def report_detail(request, slug, year):
     context = {
         "version": version,
         "document": version.document,
+        # The plan and the report link to each other when the public can read both.
+        "companion": version.report.companion_public,
         # Rendered from reports/_report.html, which escapes every user text.
         "report_html": mark_safe(body),  # noqa: S308
     }
@@ -244,13 +265,23 @@ def report_detail(request, slug, year):
 
 @kept_for_visitors
 def report_pdf(request, slug, year):
-    version = _report_version(request, slug, year)
+    return _pdf(request, _report_version(request, slug, year))
+
+
+@kept_for_visitors
+def plan_pdf(request, slug, year):
+    """The plan as the same official A4 PDF as the report, without the results columns."""
+    return _pdf(request, _report_version(request, slug, year, Publication.Kind.PLAN))
+
+
+def _pdf(request, version: ReportVersion):
     if not version.draft:
         return _published_pdf(request, version, archival=False)
     kept = kept_draft_pdf(version.report, version.document)
     if kept is None and renders_in_background(version.document):
         path = draft_pdf_path(version.report, version.document)
-        return _pdf_in_progress(request, version, path, render_draft_pdf, version.report.pk)
+        kind = version.document.get("kind", Publication.Kind.REPORT)
+        return _pdf_in_progress(request, version, path, render_draft_pdf, version.report.pk, kind)
     pdf = kept or render_report_pdf(version.document, draft=True)
     return _pdf_response(request, pdf, version, "")
 
@@ -340,7 +371,7 @@ def forget_public_copies(sender, instance: Publication, **kwargs):
     cache.delete_many(
         [
             _public_copy_key(view.__name__, report.agency.slug, report.fiscal_year, language)
-            for view in (report_detail, report_pdf, report_archival_pdf)
+            for view in (report_detail, report_pdf, report_archival_pdf, plan_detail, plan_pdf)
             for language, _name in settings.LANGUAGES
         ]
     )

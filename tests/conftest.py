@@ -13,7 +13,7 @@ from playwright.sync_api import sync_playwright
 
 from bench.object_store import connection, object_store
 from itaportal.settings import object_storage
-from measures.management.commands.load_demo import load_demo
+from measures.management.commands.load_demo import load_demo, load_demo_plan
 from measures.models import Agency, Membership, Report
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -61,8 +61,18 @@ def demo_report(db) -> Report:
     # A live-server (transactional) test empties every table after it, the indicators that a
     # migration loads included: put them back for the tests that follow.
     import_module("measures.migrations.0002_indicators").load_indicators(apps, None)
-    load_demo()
+    import_module("measures.migrations.0014_ita_results_and_plan").seed_level_rules(apps, None)
+    # The report alone, as before the plan existed; demo_plan adds the plan `make run` loads.
+    load_demo(plan=False)
     return Report.objects.get(agency__slug="mueang-phalai", fiscal_year=2568)
+
+
+@pytest.fixture
+def demo_plan(demo_report) -> Report:
+    """The demo year with its published plan, budgets, 2566–2567 scores and analysis."""
+    load_demo_plan(demo_report)
+    demo_report.refresh_from_db()
+    return demo_report
 
 
 @pytest.fixture

@@ -110,3 +110,19 @@ def test_the_demo_accounts_are_refused_outside_a_local_demo(demo_report, setting
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("load_demo", "--superuser", stdout=io.StringIO())
     assert not get_user_model().objects.exists()
+
+
+def test_the_demo_loads_the_published_plan_with_budgets_scores_and_analysis(db):
+    load_demo()
+    report = Report.objects.get()
+    plan = report.latest_publication("plan")
+    assert [m["budget"] for m in plan.document["measures"]][:2] == [None, "5000.00"]
+    assert plan.document["analysis"]["result"] == {
+        "overall": "85.85",
+        "iit": "95.03",
+        "eit": "79.18",
+        "oit": "83.96",
+        "level": "ผ่าน",
+    }
+    assert "ตัวชี้วัดที่ ๘ การปรับปรุงการทำงาน" in plan.document["analysis"]["urgent"]
+    assert report.latest_publication().version == 1

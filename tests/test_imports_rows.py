@@ -113,6 +113,7 @@ def test_the_dry_run_previews_new_changed_and_unchanged_rows_and_writes_nothing(
         "title": "มาตรการใหม่",
         "period": None,
         "divisions": ["กองคลัง"],
+        "budget": None,
         "indicators": [],
         "methods": ["วิธีเดียว"],
         "results": [],

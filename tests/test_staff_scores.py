@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from measures.document import report_document
-from measures.models import Change, IndicatorScore, Outcome
+from measures.models import Change, IndicatorScore, ItaResult, LevelRule, Outcome
 
 
 def test_the_coordinator_enters_both_years_and_sees_the_change(client, coordinator, demo_report):
@@ -79,3 +79,45 @@ def test_score_changes_are_listed_with_the_reports_changes(client, coordinator, 
     assert "แก้ไขคะแนน ITA" in content
     assert "ตัวชี้วัดที่ ๑๐ การป้องกันการทุจริต (พ.ศ. ๒๕๖๘): ๙๒.๕๐" in content
     assert "ตัวชี้วัดที่ ๑๐ การป้องกันการทุจริต (พ.ศ. ๒๕๖๘): ๙๓.๑๐" in content
+
+
+def test_the_coordinator_enters_last_years_result_and_sees_its_level(
+    client, coordinator, demo_report
+):
+    client.force_login(coordinator)
+    response = client.post(
+        "/staff/2568/scores/",
+        {
+            "result_overall_2567": "91.25",
+            "result_iit_2567": "95.00",
+            "result_eit_2567": "92.50",
+            "result_oit_2567": "87.50",
+        },
+    )
+    assert response.status_code == 302
+    result = ItaResult.objects.get(agency=demo_report.agency, fiscal_year=2567)
+    assert (result.overall, result.oit) == (Decimal("91.25"), Decimal("87.50"))
+    content = client.get("/staff/2568/scores/").content.decode()
+    assert "ผ่านดี" in content
+    LevelRule.objects.filter(fiscal_year=2567, label="ผ่านดี").update(min_part="90.00")
+    content = client.get("/staff/2568/scores/").content.decode()
+    assert "ผ่านดี<" not in content.replace(" ", "").replace("\n", "")
+    assert ">ผ่าน</td>" in content.replace(" ", "").replace("\n", "")
+
+
+def test_a_result_whose_parts_do_not_give_the_overall_is_refused_and_kept(
+    client, coordinator, demo_report
+):
+    client.force_login(coordinator)
+    data = {
+        "result_overall_2567": "95.00",
+        "result_iit_2567": "95.00",
+        "result_eit_2567": "92.50",
+        "result_oit_2567": "87.50",
+    }
+    response = client.post("/staff/2568/scores/", data)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "ได้ ๙๑.๒๕ ไม่ใช่คะแนนรวม" in content
+    assert 'value="95.00"' in content
+    assert not ItaResult.objects.exists()

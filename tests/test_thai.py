@@ -79,3 +79,11 @@ def test_keep_together_parts_marks_etcetera_era_years_and_hyphenated_words():
     ]
     assert thai.keep_together_parts("ไม่มี") == [("ไม่มี", False)]
     assert thai.keep_together_parts("") == []
+
+
+def test_a_budget_prints_in_thai_digits_or_says_none_is_used():
+    from decimal import Decimal
+
+    assert thai.budget_text(Decimal("12500.00")) == "๑๒,๕๐๐ บาท"
+    assert thai.budget_text(Decimal("1200.50")) == "๑,๒๐๐.๕๐ บาท"
+    assert thai.budget_text(None) == "ไม่ใช้งบประมาณ"

@@ -121,14 +121,15 @@ def restore(value):
     return value[1:] if escaped and value[1:].startswith((*FORMULA_TRIGGERS, ESCAPE)) else value
 
 
-def _bounded_rows(rows: Iterable[Iterable]) -> list[list]:
-    """The rows of a sheet, the header first, read until one passes a bound of itaportal.limits,
-    which refuses the file. Blank rows are counted only when a row with content follows."""
+def _bounded_rows(rows: Iterable[Iterable], max_rows: int = limits.IMPORT_ROWS) -> list[list]:
+    """The rows of a sheet, the header first, read until one passes a bound of itaportal.limits
+    (``max_rows`` rows of content), which refuses the file. Blank rows are counted only when a
+    row with content follows."""
     kept: list[list] = []
     blank = 0
     for number, row in enumerate(rows, start=1):
-        if number > limits.IMPORT_SHEET_ROWS:
-            raise too_many_rows()
+        if number > max_rows * limits.IMPORT_SHEET_ROWS // limits.IMPORT_ROWS:
+            raise too_many_rows(max_rows)
         row = list(row)
         while row and row[-1] in (None, ""):
             row.pop()
@@ -137,8 +138,8 @@ def _bounded_rows(rows: Iterable[Iterable]) -> list[list]:
             continue
         kept += [[]] * blank
         blank = 0
-        if len(kept) > limits.IMPORT_ROWS:
-            raise too_many_rows()
+        if len(kept) > max_rows:
+            raise too_many_rows(max_rows)
         if len(row) > limits.IMPORT_COLUMNS:
             raise SpreadsheetError(
                 _("Row %(row)s has %(count)s columns; the file's format has fewer than %(limit)s.")
@@ -155,7 +156,11 @@ def _bounded_rows(rows: Iterable[Iterable]) -> list[list]:
     return kept
 
 
-def too_many_rows() -> SpreadsheetError:
+def too_many_rows(limit: int = limits.IMPORT_ROWS) -> SpreadsheetError:
+    if limit != limits.IMPORT_ROWS:
+        return SpreadsheetError(
+            _("The file has more than %(limit)s rows.") % {"limit": thai.thai_digits(limit)}
+        )
     return SpreadsheetError(
         _("The file has more than %(limit)s rows of measures; a report holds at most %(limit)s.")
         % {"limit": thai.thai_digits(limits.IMPORT_ROWS)}
@@ -199,6 +204,8 @@ def _neutralised(dataset: tablib.Dataset) -> tablib.Dataset:
 
 
 class XLSXFormat(base_formats.XLSX):
+    max_rows = limits.IMPORT_ROWS
+
     def create_dataset(self, in_stream):
         open_zip(in_stream, XLSX_KIND)
         try:
@@ -207,7 +214,7 @@ class XLSXFormat(base_formats.XLSX):
             # Bounded in width too: a sheet may claim any size in its dimension, and openpyxl
             # fills every row to it.
             sheet_rows = book.active.iter_rows(max_col=limits.IMPORT_COLUMNS + 1, values_only=True)
-            rows = _bounded_rows(sheet_rows)
+            rows = _bounded_rows(sheet_rows, self.max_rows)
             book.close()
         except SpreadsheetError:
             raise
@@ -224,6 +231,8 @@ class XLSXFormat(base_formats.XLSX):
 class CSVFormat(base_formats.CSV):
     """CSV read as bytes, so that the encoding is decided here and not guessed by a caller."""
 
+    max_rows = limits.IMPORT_ROWS
+
     def is_binary(self):
         return True
 
@@ -237,7 +246,7 @@ class CSVFormat(base_formats.CSV):
         delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         try:
-            rows = _bounded_rows(reader)
+            rows = _bounded_rows(reader, self.max_rows)
         except csv.Error:
             raise SpreadsheetError(cell_too_long_message(reader.line_num)) from None
         if not rows:

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
@@ -16,6 +17,7 @@ from measures.models import (
     Agency,
     Division,
     Indicator,
+    ItaResult,
     Measure,
     Membership,
     PlainTextFormField,
@@ -40,6 +42,9 @@ class MeasureForm(forms.ModelForm):
             "title": forms.Textarea(attrs={"rows": 2}),
             "divisions": forms.CheckboxSelectMultiple,
             "indicators": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "budget": _("For the plan. Leave it empty when the measure uses no budget."),
         }
 
     def __init__(self, *args, report: Report, **kwargs):
@@ -141,6 +146,25 @@ class NewMeasureForm(forms.Form):
     )
 
 
+RESULT_PARTS = {
+    "overall": _("overall score"),
+    "iit": _("IIT score"),
+    "eit": _("EIT score"),
+    "oit": _("OIT score"),
+}
+
+
+def score_form_field(label) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": 0, "max": 100}),
+    )
+
+
 class ScoresForm(forms.Form):
     """Last year's and this year's score for each of the ten indicators; blank = not known."""
 
@@ -152,21 +176,56 @@ class ScoresForm(forms.Form):
             row = {"indicator": indicator, "fields": []}
             for year in (report.fiscal_year - 1, report.fiscal_year):
                 name = f"score_{indicator.number}_{year}"
-                self.fields[name] = forms.DecimalField(
-                    label=_("%(indicator)s, B.E. %(year)s")
-                    % {"indicator": indicator, "year": thai.thai_digits(year)},
-                    required=False,
-                    max_digits=5,
-                    decimal_places=2,
-                    validators=[MinValueValidator(0), MaxValueValidator(100)],
-                    widget=forms.NumberInput(attrs={"step": "0.01", "min": 0, "max": 100}),
+                self.fields[name] = score_form_field(
+                    _("%(indicator)s, B.E. %(year)s")
+                    % {"indicator": indicator, "year": thai.thai_digits(year)}
                 )
                 self.keys[name] = (indicator.number, year)
                 row["fields"].append(self[name])
             self.rows.append(row)
 
+        # The ITA result of each year beside its indicators: overall and its three parts.
+        self.results = []
+        for year in (report.fiscal_year - 1, report.fiscal_year):
+            fields = []
+            for part, label in RESULT_PARTS.items():
+                name = f"result_{part}_{year}"
+                self.fields[name] = score_form_field(
+                    _("%(part)s, B.E. %(year)s") % {"part": label, "year": thai.thai_digits(year)}
+                )
+                fields.append(self[name])
+            self.results.append({"year": year, "fields": fields})
+
     def values(self) -> dict[tuple[int, int], Decimal | None]:
         return {key: self.cleaned_data[name] for name, key in self.keys.items()}
+
+    def clean(self):
+        cleaned = super().clean()
+        for row in self.results:
+            year = row["year"]
+            overall, *parts = (cleaned.get(f"result_{part}_{year}") for part in RESULT_PARTS)
+            result = ItaResult(
+                fiscal_year=year, overall=overall, iit=parts[0], eit=parts[1], oit=parts[2]
+            )
+            if overall is None:
+                if any(p is not None for p in parts):
+                    self.add_error(f"result_overall_{year}", _("Give the overall score too."))
+                continue
+            try:
+                result.clean()
+            except ValidationError as error:
+                for message in error.messages:
+                    self.add_error(f"result_overall_{year}", message)
+        return cleaned
+
+    def result_values(self) -> dict[int, dict | None]:
+        """Each year's result as typed: the four scores, or None where no overall score is."""
+        values = {}
+        for row in self.results:
+            year = row["year"]
+            typed = {part: self.cleaned_data[f"result_{part}_{year}"] for part in RESULT_PARTS}
+            values[year] = typed if typed["overall"] is not None else None
+        return values
 
 
 class MembershipForm(forms.ModelForm):
@@ -465,3 +524,15 @@ class ReturnForm(DecisionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["divisions"].queryset = self.report.responsible_divisions()
+
+
+class AnalysisForm(forms.ModelForm):
+    """The coordinator's two texts of the plan's analysis; the figures beside them are computed."""
+
+    class Meta:
+        model = Report
+        fields = ["analysis_urgent", "analysis_improve"]
+        widgets = {
+            "analysis_urgent": forms.Textarea(attrs={"rows": 4}),
+            "analysis_improve": forms.Textarea(attrs={"rows": 4}),
+        }

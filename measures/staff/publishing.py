@@ -104,7 +104,7 @@ def report_decide(request, year: int, action: str):
         "action": action,
         "blocking": blocking,
         "submission": _submission(report) if action == "approve" else None,
-        "next_version": report.publications.count() + 1,
+        "next_version": report.publications.reports().count() + 1,
         "today": timezone.localdate(),
     }
     status = 409 if form.is_bound and blocking else 200
@@ -190,7 +190,7 @@ def publications(request, year: int):
     membership, report = get_for_user(request, Report, fiscal_year=year)
     context = {
         "report": report,
-        "versions": report.publications.select_related("published_by", "withdrawn_by"),
+        "versions": report.publications.reports().select_related("published_by", "withdrawn_by"),
         "public": report.latest_publication(),
         "can_withdraw": membership.is_coordinator,
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from measures.staff import imports, people, publishing, views, years
+from measures.staff import imports, people, plans, publishing, views, years
 from measures.staff.years import year_page
 
 
@@ -26,6 +26,10 @@ urlpatterns = [
     year_path("preview/", views.report_preview, name="preview"),
     year_path("history/", views.report_history, name="history"),
     year_path("scores/", views.scores, name="scores"),
+    year_path("plan/", plans.plan_page, name="plan"),
+    year_path("plan/approve/", plans.plan_approve, name="plan_approve"),
+    year_path("plan/publish/", plans.plan_publish, name="plan_publish"),
+    year_path("plan/withdraw/", plans.plan_withdraw, name="plan_withdraw"),
     year_path("review/", publishing.review, name="review"),
     year_path("review/acknowledge/", publishing.review_acknowledge, name="acknowledge"),
     year_path("measures/new/", views.measure_new, name="measure_new"),

@@ -22,6 +22,7 @@ from measures.staff.access import (
     membership_of,
 )
 from measures.staff.forms import (
+    RESULT_PARTS,
     DeadlineForm,
     ItemFormSet,
     MeasureForm,
@@ -234,12 +235,21 @@ def scores(request, year: int):
     _member, report = get_for_user(request, Report, allow=coordinator, fiscal_year=year)
     form = ScoresForm(request.POST or None, report=report, initial=_score_initial(report))
     if form.is_valid():
-        if editing.scores_save(report=report, by=request.user, values=form.values()):
+        saved = editing.scores_save(report=report, by=request.user, values=form.values())
+        values = form.result_values()
+        saved = editing.ita_results_save(report=report, by=request.user, values=values) or saved
+        if saved:
             messages.success(request, _("The scores were saved."))
         else:
             messages.info(request, _("Nothing had changed."))
         return redirect("staff:scores", year=year)
     document = report_document(report)
+    years = [report.fiscal_year - 1, report.fiscal_year]
+    levels = {
+        r.fiscal_year: r.level for r in report.agency.ita_results.filter(fiscal_year__in=years)
+    }
+    for row in form.results:
+        row["level"] = levels.get(row["year"], "")
     return render(
         request,
         "staff/scores.html",
@@ -248,12 +258,15 @@ def scores(request, year: int):
 
 
 def _score_initial(report: Report) -> dict:
-    return {
+    years = [report.fiscal_year - 1, report.fiscal_year]
+    initial = {
         f"score_{s.indicator.number}_{s.fiscal_year}": s.score
-        for s in report.agency.scores.filter(
-            fiscal_year__in=[report.fiscal_year - 1, report.fiscal_year]
-        ).select_related("indicator")
+        for s in report.agency.scores.filter(fiscal_year__in=years).select_related("indicator")
     }
+    for result in report.agency.ita_results.filter(fiscal_year__in=years):
+        for part, value in zip(RESULT_PARTS, (result.overall, *result.parts), strict=True):
+            initial[f"result_{part}_{result.fiscal_year}"] = value
+    return initial
 
 
 @login_required

@@ -24,6 +24,9 @@ CHANGE_FIELDS = {
     "divisions_concerned": _("divisions asked to correct their part"),
     "deadline": _("hand-in deadline"),
     "source": _("started from fiscal year"),
+    "budget": _("budget (baht)"),
+    "ita_result": _("ITA result"),
+    "analysis": _("analysis of last year's result"),
 }
 
 # Geometry of the score chart, in SVG user units: a label column, then bars scaled to 0–100.
@@ -33,9 +36,7 @@ CHART_LABEL_WIDTH, CHART_BAR_WIDTH, CHART_ROW_HEIGHT, CHART_BAR_HEIGHT = 150, 30
 @register.filter
 def score_change(entry):
     """This year's score minus last year's, signed: "+๐.๕๒", "-๑.๒๕", "๐.๐๐"."""
-    change = Decimal(entry["score"]) - Decimal(entry["previous"])
-    sign = "+" if change > 0 else "-" if change < 0 else ""
-    return sign + citations.score_text(abs(change))
+    return citations.signed_score_text(Decimal(entry["score"]) - Decimal(entry["previous"]))
 
 
 @register.filter

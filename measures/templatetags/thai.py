@@ -54,6 +54,26 @@ def score(value):
 
 
 @register.filter
+def budget(value):
+    """A planned budget from a document ("12500.00" or None): "๑๒,๕๐๐ บาท" or "ไม่ใช้งบประมาณ"."""
+    return thai.budget_text(None if value in (None, "") else Decimal(value))
+
+
+@register.filter
+def signed_score(value):
+    """A change of score from a document ("-1.25"): "+๐.๕๒", "-๑.๒๕", "๐.๐๐"; blank stays blank."""
+    if value in (None, ""):
+        return ""
+    return citations.signed_score_text(Decimal(value))
+
+
+@register.filter
+def result_change(result, previous):
+    """ "เพิ่มขึ้น ๓.๔๐ คะแนน" from two results of a document (this year's and the year before)."""
+    return citations.change_text(Decimal(result["overall"]) - Decimal(previous["overall"]))
+
+
+@register.filter
 def keep_together(text):
     """``text`` escaped, with "ฯลฯ" wrapped so that no line breaks inside it."""
     return format_html_join(
