@@ -7,7 +7,7 @@ from pathlib import Path
 from pdfminer.high_level import extract_text as pdfminer_extract_text
 from PIL import Image, ImageChops, ImageFilter
 from pypdf import PdfReader
-from weasyprint.formatting_structure.boxes import LineBox, TextBox
+from weasyprint.formatting_structure.boxes import LineBox, TableCellBox, TextBox
 
 
 def poppler_text(pdf: bytes, *options: str) -> str:
@@ -39,20 +39,47 @@ def read_all(pdf: bytes) -> dict[str, str]:
     return {name: read(pdf) for name, read in READERS.items()}
 
 
+def _line_text(line: LineBox) -> str:
+    return "".join(box.text for box in line.descendants() if isinstance(box, TextBox)).strip()
+
+
+def _lines(box):
+    if isinstance(box, LineBox):
+        if text := _line_text(box):
+            yield text
+        return
+    for child in getattr(box, "children", ()):
+        yield from _lines(child)
+
+
 def laid_out_lines(document) -> list[str]:
     """Every line of text WeasyPrint laid out in ``document`` (a ``weasyprint.Document``), as it
-    is drawn, in drawing order: a line's text boxes joined, with the spaces it keeps inside."""
+    is drawn: a line's text boxes joined, with the spaces it keeps inside."""
+    return [line for page in document.pages for line in _lines(page._page_box)]
 
-    def lines(box):
-        if isinstance(box, LineBox):
-            yield "".join(child.text for child in box.descendants() if isinstance(child, TextBox))
+
+def laid_out_cells(document) -> list[list[str]]:
+    """The lines of each table cell, in document order; a cell that a page break splits is
+    one cell, its lines from both pages."""
+    cells: dict[int, list[str]] = {}
+
+    def walk(box):
+        if isinstance(box, TableCellBox):
+            cells.setdefault(id(box.element), []).extend(_lines(box))
             return
         for child in getattr(box, "children", ()):
-            yield from lines(child)
+            walk(child)
 
-    return [
-        line.strip() for page in document.pages for line in lines(page._page_box) if line.strip()
-    ]
+    for page in document.pages:
+        walk(page._page_box)
+    return list(cells.values())
+
+
+def missing_lines(lines: list[str], text: str) -> list[str]:
+    """The ``lines`` that a reader's ``text`` does not have whole, whitespace included (a reader
+    may set a line beside another of the same height, so a line is looked for in one)."""
+    read = set(text.splitlines())
+    return [line for line in lines if not any(line in got for got in read)]
 
 
 def unwrap(lines: list[str], source: str) -> str:

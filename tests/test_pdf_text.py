@@ -26,10 +26,21 @@ from reports.pdf_text import (
     report_data_attachment,
     write_pdf,
 )
-from tests.pdf_checks import looks_the_same, png
+from tests.pdf_checks import (
+    READERS,
+    laid_out_cells,
+    laid_out_lines,
+    looks_the_same,
+    missing_lines,
+    png,
+    read_all,
+    unwrap,
+)
 from tests.pdf_samples import (
     PHRASE,
     PHRASE_AS_WEASYPRINT_EXTRACTS_IT,
+    WHITESPACE_CORPUS,
+    corpus_table,
     html_page,
     report_records_html,
     report_records_text,
@@ -164,6 +175,37 @@ def test_it_draws_each_cluster_as_one_glyph_with_the_clusters_text():
     with structure(pdf) as opened:
         operators = {str(operator) for _, operator in pikepdf.parse_content_stream(opened.pages[0])}
     assert "Ts" not in operators  # no mark raised out of its line
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_every_reader_gets_each_corpus_line_whole_with_its_whitespace(variant):
+    html = weasyprint.HTML(string=html_page(corpus_table(), footer='"หน้า ๑ ฟื้นฟู ปั๊มน้ำ"'))
+    document = pdf_text.lay_out(html, variant=variant)
+    cells = laid_out_cells(document)
+
+    # The layout wraps Thai between letters: each cell's lines run on into the source text.
+    assert [
+        unwrap(lines, source) for lines, source in zip(cells, WHITESPACE_CORPUS, strict=True)
+    ] == (WHITESPACE_CORPUS)
+    assert sum(len(lines) > 1 for lines in cells) >= 5
+    lines = laid_out_lines(document)
+    pdf = pdf_text.write(document, variant=variant)
+    assert {name: missing_lines(lines, text) for name, text in read_all(pdf).items()} == {
+        name: [] for name in READERS
+    }
+
+
+def test_plain_weasyprint_breaks_the_corpus_words():
+    html = weasyprint.HTML(string=html_page(corpus_table()))
+    lines = laid_out_lines(html.render())
+
+    missing = {
+        name: missing_lines(lines, text) for name, text in read_all(html.write_pdf()).items()
+    }
+    assert all(missing.values()), missing
+    # The words, as poppler's -raw mode read them.
+    raw = READERS["pdftotext -raw"](html.write_pdf())
+    assert "ริมฝั่ งน้ำ" in raw and "ปั๊ มน้ำ" in raw
 
 
 def test_it_extracts_the_page_footer_exactly():
