@@ -40,7 +40,13 @@ def read_all(pdf: bytes) -> dict[str, str]:
 
 
 def _line_text(line: LineBox) -> str:
-    return "".join(box.text for box in line.descendants() if isinstance(box, TextBox)).strip()
+    """A line's text boxes joined; where an empty inline box (a legend's colour key) stands
+    between two spaces, the line reads as one space."""
+    text = ""
+    for box in line.descendants():
+        if isinstance(box, TextBox):
+            text += box.text[1:] if text.endswith(" ") and box.text.startswith(" ") else box.text
+    return text.strip()
 
 
 def _lines(box):
@@ -59,12 +65,12 @@ def laid_out_lines(document) -> list[str]:
 
 
 def laid_out_cells(document) -> list[list[str]]:
-    """The lines of each table cell, in document order; a cell that a page break splits is
-    one cell, its lines from both pages."""
+    """The lines of each table data cell (not the headers), in document order; a cell that a
+    page break splits is one cell, its lines from both pages."""
     cells: dict[int, list[str]] = {}
 
     def walk(box):
-        if isinstance(box, TableCellBox):
+        if isinstance(box, TableCellBox) and box.element.tag == "td":
             cells.setdefault(id(box.element), []).extend(_lines(box))
             return
         for child in getattr(box, "children", ()):
