@@ -319,13 +319,16 @@ class _TextLayer:
             array += offsets
             return
         scale = font.upem / 1000
-        units = round(advance * scale)
+        # The composite advances as its glyphs do, so that one cluster is one glyph wherever it
+        # stands; what the offsets after it add (WeasyPrint's rounding, spacing) stays an offset,
+        # a small one: a mark's offsets before and after it cancel out.
+        units = round(sum(glyph.font.widths[glyph.glyph_id] for glyph, _, _ in cluster) * scale)
         components = tuple(
             (glyph.glyph_id, round(x * scale), round(y * scale)) for glyph, x, y in cluster
         )
         text = "".join(glyph.text for glyph, _, _ in cluster)
         array.append(b"<" + first.table.code((units, components), text) + b">")
-        if rest := advance - units / scale:  # what rounding to font units left of the advance
+        if abs(rest := advance - units / scale) > 0.01:
             array.append(_offset(-rest))
 
     def write_glyphs(self, array: list[bytes], cluster: list):
@@ -348,8 +351,10 @@ class _TextLayer:
             pen = x + glyph.font.widths[glyph.glyph_id]
 
     def show(self, array: list[bytes]):
+        """Write ``array`` (codes and offsets) as a TJ array, codes next to each other in one
+        string, as WeasyPrint writes them."""
         if array:
-            _show_text(self.stream, b" ".join(array))
+            _show_text(self.stream, b" ".join(array).replace(b"> <", b""))
             array.clear()
 
     def finish(self, document, pdf: pydyf.PDF):
