@@ -296,27 +296,25 @@ class _TextLayer:
 
     def write_cluster(self, array: list[bytes], cluster: list, after: list, advance: float):
         """Add ``cluster`` (its glyphs, where they go) and the offsets ``after`` it to the TJ
-        ``array``: as one glyph, which takes the cluster's text and whose advance takes in the
-        offsets (WeasyPrint moves a mark with one offset before it and one after it), or as
-        its glyphs if the font cannot have composites."""
-        offsets = [_offset(number) for number in after]
+        ``array``: as one glyph, which takes the cluster's text, or as its glyphs if the font
+        cannot have composites. ``advance`` is where the next cluster starts."""
         if not cluster:
-            array += offsets
+            array += map(_offset, after)
             return
         first = cluster[0][0]
         if len(cluster) == 1 and not cluster[0][2]:
             array.append(b"<" + first.table.code(first.glyph_id, first.text) + b">")
-            array += offsets
+            array += map(_offset, after)
             return
         font = first.table.font
-        missing = set(font.missing.values())
+        missing = font.missing.values()  # WeasyPrint's .notdef glyphs, seldom any
         if (
             font.type == "otf"
             or advance < 0
-            or any(glyph.glyph_id in missing for glyph, _, _ in cluster)
+            or (missing and any(glyph.glyph_id in missing for glyph, _, _ in cluster))
         ):
             self.write_glyphs(array, cluster)
-            array += offsets
+            array += map(_offset, after)
             return
         scale = font.upem / 1000
         # The composite advances as its glyphs do, so that one cluster is one glyph wherever it
