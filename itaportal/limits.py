@@ -11,6 +11,8 @@ TITLE_CHARS = 1_000
 ITEM_CHARS = 5_000  # one numbered method, result or outcome
 INTRODUCTION_CHARS = 3_000
 WITHDRAWAL_REASON_CHARS = 1_000
+SIGN_OFF_LINES = 6  # signature lines under a printed report, one role each
+SIGN_OFF_ROLE_CHARS = 100
 
 # Counts.
 ITEMS_PER_LIST = 50  # methods, results or outcomes of one measure

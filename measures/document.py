@@ -9,7 +9,8 @@ from decimal import Decimal
 from measures.citations import score_citation
 from measures.models import IndicatorScore, Measure, Report
 
-# Keys may be added within a version (version 1 gained "approval" and outcomes' "citation").
+# Keys may be added within a version (version 1 gained "approval", outcomes' "citation" and
+# "sign_off").
 SCHEMA_VERSION = 1
 
 
@@ -54,6 +55,7 @@ def report_document(report: Report) -> dict:
         ],
         "scores": [scores[number] for number in sorted(scores)],
         "approval": report.approval(),
+        "sign_off": agency.sign_off_roles(),
     }
 
 

@@ -11,8 +11,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import BaseValidator, MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.db.models import Exists, F, OuterRef, Q
+from django.utils import translation
 from django.utils.dates import MONTHS
 from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from itaportal import limits
@@ -23,6 +25,13 @@ from measures.search import published_titles, search_text, search_words
 MIN_YEAR, MAX_YEAR = 2500, 2700
 year_validators = [MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
 MONTH_CHOICES = list(MONTHS.items())
+# Who signs a printed report unless its agency says otherwise: the preparer, the checker and
+# the approver, each on a signature line.
+SIGN_OFF_ROLES = (
+    gettext_noop("Prepared by"),
+    gettext_noop("Checked by"),
+    gettext_noop("Approved by"),
+)
 
 
 def year_in_range(field: str) -> Q:
@@ -167,6 +176,16 @@ class Agency(models.Model):
     # The names and the published measure titles cut into words (measures.search), kept up to
     # date on save and on publish so that the index searches one column.
     search_text = models.TextField(_("search text"), blank=True, editable=False)
+    # Who signs the printed report, one role a line; empty means the usual three
+    # (SIGN_OFF_ROLES). Each gets a signature line in the PDF.
+    sign_off_lines = models.TextField(
+        _("sign-off lines"),
+        blank=True,
+        help_text=_(
+            "One role a line, each printed under a signature line. Empty: the preparer, the "
+            "checker and the approver."
+        ),
+    )
 
     objects = AgencyQuerySet.as_manager()
 
@@ -191,6 +210,14 @@ class Agency(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)
+
+    def sign_off_roles(self) -> list[str]:
+        """The roles that sign the printed report, in Thai: the agency's, or the usual three."""
+        roles = [line.strip() for line in self.sign_off_lines.splitlines() if line.strip()]
+        if roles:
+            return roles
+        with translation.override("th"):
+            return [gettext(role) for role in SIGN_OFF_ROLES]
 
     def searchable_text(self) -> str:
         """What the index's search looks in: the names and the measure titles the public sees."""

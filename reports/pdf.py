@@ -18,6 +18,7 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from fontTools.ttLib import TTFont
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -37,10 +38,27 @@ STYLESHEET = "css/report-print.css"
 TABLE_WIDTH_PT = (297 - 2 * 12) * 72 / 25.4
 TABLE_FONT_PT = 13
 CELL_EXTRA_PT = 2 * 4 + 0.75 + 2  # padding, border and room for rounding
-# How the four columns of running text share the width the other two leave.
-TEXT_SHARES = {"title": 15, "methods": 21, "results": 21, "outcomes": 19}
-# The plan's: no results; its budgets and target indicators never wrap either.
-PLAN_TEXT_SHARES = {"title": 2, "methods": 3}
+# The tables' columns (their keys in a measure of the document) and headers, as in
+# templates/reports/_report.html (the first six) and _plan.html; four hold running text.
+COLUMN_HEADERS = {
+    "title": gettext_noop("Measure, project or activity"),
+    "methods": gettext_noop("Method"),
+    "period": gettext_noop("Period"),
+    "divisions": gettext_noop("Responsible"),
+    "results": gettext_noop("Results"),
+    "outcomes": gettext_noop("Outcomes or achievements"),
+    "budget": gettext_noop("Budget"),
+    "indicators": gettext_noop("Target indicators"),
+}
+REPORT_COLUMNS = ("title", "methods", "period", "divisions", "results", "outcomes")
+TEXT_COLUMNS = ("title", "methods", "results", "outcomes")
+PLAN_COLUMNS = ("title", "methods", "period", "divisions", "budget", "indicators")
+PLAN_TEXT_COLUMNS = ("title", "methods")
+# A column no measure fills (a plan has no results yet) is as narrow as its header set in this
+# many lines (a Thai header wraps between words), but not narrower than a long Thai word
+# ("ดำเนินการ"), and leaves its width to the others.
+EMPTY_COLUMN_HEADER_LINES = 3
+EMPTY_COLUMN_MIN_PT = 4 * TABLE_FONT_PT
 # A longer report is laid out this many measures at a time and the parts joined
 # (reports/pdf_parts.py): a render's memory then grows with a part, not with the report.
 PART_MEASURES = 100
@@ -66,35 +84,45 @@ def column_widths(document: dict) -> dict[str, float]:
     """The six columns' widths in pt, for a fixed table layout (auto layout is twice as slow).
 
     The period and the divisions never wrap, so their columns are as wide as their longest
-    text (or header); the four columns of running text share the rest.
+    text (or header). A column of running text that no measure fills is narrow (its header
+    in a few lines); those that some measure fills share the rest equally, so that the
+    measures' titles are never squeezed by columns left empty.
     """
     measures = document["measures"]
-    period = max(
-        [text_width(thai.format_period(**m["period"])) for m in measures if m["period"]],
-        default=0,
+    plan = document.get("kind") == "plan"
+    with translation.override("th"):
+        headers = {column: _(header) for column, header in COLUMN_HEADERS.items()}
+        budgets = [text_width(thai.budget_text(_amount(m["budget"]))) for m in measures if plan]
+        indicators = [
+            text_width(_indicator_text(n)) for m in measures if plan for n in m["indicators"]
+        ]
+
+    def header_width(column: str) -> float:
+        return text_width(headers[column], font="Sarabun-Bold")
+
+    def narrow(column: str) -> float:
+        return max(header_width(column) / EMPTY_COLUMN_HEADER_LINES, EMPTY_COLUMN_MIN_PT)
+
+    periods = [text_width(thai.format_period(**m["period"])) for m in measures if m["period"]]
+    divisions = [text_width(d) for m in measures for d in m["divisions"]]
+    widths = {
+        "period": max([*periods, narrow("period")]),
+        "divisions": max([*divisions, header_width("divisions")]),
+    }
+    # The plan has no results yet: its budgets and target indicators, which never wrap, instead.
+    columns, text_columns = (
+        (PLAN_COLUMNS, PLAN_TEXT_COLUMNS) if plan else (REPORT_COLUMNS, TEXT_COLUMNS)
     )
-    divisions = max(
-        [text_width(d) for m in measures for d in m["divisions"]]
-        + [text_width(_("Responsible"), font="Sarabun-Bold")]
-    )
-    widths = {"period": period + CELL_EXTRA_PT, "divisions": divisions + CELL_EXTRA_PT}
-    shares = TEXT_SHARES
-    if document.get("kind") == "plan":
-        budget = max(
-            [text_width(thai.budget_text(_amount(m["budget"]))) for m in measures]
-            + [text_width(_("Budget"), font="Sarabun-Bold")]
-        )
-        indicators = max(
-            [text_width(_indicator_text(n)) for m in measures for n in m["indicators"]]
-            + [text_width(_("Indicator"), font="Sarabun-Bold")]
-        )
-        widths["budget"] = budget + CELL_EXTRA_PT
-        widths["indicators"] = indicators + CELL_EXTRA_PT
-        shares = PLAN_TEXT_SHARES
+    if plan:
+        widths["budget"] = max([*budgets, header_width("budget")])
+        widths["indicators"] = max([*indicators, header_width("indicators")])
+    # The titles' column always takes a share, even of a report with no measures yet.
+    filled = [c for c in text_columns if c == "title" or any(m[c] for m in measures)]
+    widths |= {column: narrow(column) for column in text_columns if column not in filled}
+    widths = {column: width + CELL_EXTRA_PT for column, width in widths.items()}
     rest = TABLE_WIDTH_PT - sum(widths.values())
-    total = sum(shares.values())
-    widths |= {name: rest * share / total for name, share in shares.items()}
-    return widths
+    widths |= {column: rest / len(filled) for column in filled}
+    return {column: widths[column] for column in columns}
 
 
 def _indicator_text(number: int) -> str:

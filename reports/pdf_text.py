@@ -1,50 +1,54 @@
 """PDFs whose text layer copies out exactly, in the report's public and archival variants.
 
-WeasyPrint 70 writes one ToUnicode entry per glyph id, taken from the first cluster the glyph was
-drawn in. Thai fonts reuse glyphs across characters: Sarabun draws ำ as nikhahit + the glyph of
-า, so once "การ" has claimed that glyph for า, every ำ extracts as า (and a tone mark drawn
-inside ำ's cluster disappears with it). No post-processing of the finished PDF can repair that,
-because the knowledge that this า-glyph stood for ำ only exists while WeasyPrint draws the line.
+WeasyPrint 70 draws Thai as the shaper leaves it: a consonant, then each of its marks as a
+glyph of its own, moved back, up or forward by a text rise and TJ offsets (over the tall ป ฝ ฟ
+ฬ, further than elsewhere). Readers that rebuild words from glyph positions see those moves:
+poppler, pypdf and pdfminer.six put a space or a line break inside "ฟื้นฟู", "ริมฝั่งน้ำ"; poppler's
+layout mode files a tone mark before its vowel ("ปีท่ี"); pdfminer.six starts a line at a
+raised mark. And its ToUnicode has one entry per glyph id, from the first cluster the glyph
+was drawn in, so once "การ" has claimed the glyph of า, every ำ (drawn as nikhahit + that
+glyph) extracts as า.
 
-So the fix hooks the drawing: every distinct (glyph, text) pair a font draws gets its own
-character code, numbered 1, 2, 3… in drawing order. The font's CIDToGIDMap sends each code to
-its glyph, its ToUnicode CMap to its text, its W array to the glyph's width. The page looks the
-same, the encoding stays Identity-H, and every extractor that reads ToUnicode in content order
-(pypdf, pdfminer, pdftotext -raw, screen readers) gets the source text back. Numbering densely,
-rather than keeping glyph ids as codes and adding spare ones, keeps the CIDToGIDMap a few
-hundred bytes long. Duplicating glyphs inside the subset font was the other way to get distinct
-codes, but would have meant rewriting the font itself.
+So the fix hooks the drawing, one line at a time. Every grapheme cluster WeasyPrint draws as
+more than one glyph, or raised, becomes one glyph: a composite glyph added to the embedded
+subset font, whose components are the cluster's glyphs at the offsets they were drawn at,
+and whose advance is the cluster's. The page looks the same (to a thousandth of an em), and
+every line is one TJ array of whole clusters with no rise and no offsets inside a word. Every
+distinct (glyph, text) pair gets its own character code, numbered 1, 2, 3… in drawing order:
+the font's CIDToGIDMap sends it to its glyph, its ToUnicode CMap to its text (a whole
+cluster's, "ฟื้", "น้ำ"), its W array to the glyph's advance, which the font's own hmtx repeats,
+as PDF/A asks. Every reader, whether it follows the content order (pdftotext -raw, pypdf,
+pdfminer.six, screen readers) or positions (PDF viewers selecting text, pdftotext's default
+and -layout modes), gets the source text back, whitespace included.
 
-ToUnicode alone is not enough for readers that rebuild lines from glyph positions (PDF viewers
-selecting text, pdftotext's default mode): Sarabun moves some marks forward or up, and such a
-reader files the mark after the next letter ("วิธี" → "วิธดี"). A cluster with such a glyph
-is therefore also wrapped in a marked-content span whose /ActualText is the cluster's text, as
-Chromium does. /ActualText alone would not do either: pypdf and pdfminer.six ignore it.
-
-The hooks wrap two methods of WeasyPrint's PDF ``Stream`` and its ``draw_first_line``. They
-rely on how ``draw_first_line`` fills ``font.to_unicode`` and writes glyphs, and on how
-``build_fonts_dictionary`` lays out a font's dictionaries; they are inert outside
-:func:`write_pdf`, so plain WeasyPrint rendering is unchanged. ``tests/test_pdf_text.py`` pins
-the WeasyPrint version and those internals, and a render fails loudly (:class:`TextLayerError`)
-if the drawn glyphs stop matching what was recorded.
+The hooks wrap WeasyPrint's PDF ``Stream`` (fonts, font sizes, rises, TJ arrays) and its
+``draw_first_line``; they buffer a line's glyphs until the line or its font run ends. They
+rely on how ``draw_first_line`` fills ``font.to_unicode``, writes glyphs and offsets, and on
+how ``build_fonts_dictionary`` lays out a font's dictionaries; they are inert outside
+:func:`write_pdf`, so plain WeasyPrint rendering is unchanged. ``tests/test_pdf_text.py``
+pins the WeasyPrint version and those internals, and a render fails loudly
+(:class:`TextLayerError`) if the drawn glyphs stop matching what was recorded.
 """
 
-import itertools
 import json
 import re
+import struct
 import unicodedata
 from collections import deque
 from collections.abc import Iterable
 from contextvars import ContextVar
+from io import BytesIO
 from math import ceil
 from typing import NamedTuple
 
 import pydyf
 import weasyprint
 from django.utils.translation import gettext
+from fontTools.ttLib import TTFont
+from fontTools.ttLib.tables._g_l_y_f import Glyph as TrueTypeGlyph
+from fontTools.ttLib.tables._g_l_y_f import GlyphComponent
 from weasyprint.draw import text as weasyprint_text
 from weasyprint.pdf.stream import Stream
-from weasyprint.text.ffi import ffi, pango
 
 # The version whose internals the hooks below were written against and tested with.
 WEASYPRINT_VERSION = "70.0"
@@ -52,14 +56,16 @@ WEASYPRINT_VERSION = "70.0"
 # The public download is tagged for screen readers (PDF/UA-1); the archival copy is PDF/A-3a,
 # tagged too, with the report's data attached. WeasyPrint writes one variant per file, so there
 # are two. Level a (and the u it includes) asks every code to map to Unicode: every code does,
-# and the only empty mappings are the glyphs that begin a cluster whose text the cluster's last
-# glyph carries (ำ is drawn as two glyphs but is one character, so one of them maps to "").
-# (PDF 1.4 variants such as PDF/A-1 would need a CIDSet rewritten for the new codes.)
+# to the text of the cluster it draws. (PDF 1.4 variants such as PDF/A-1 would need a CIDSet
+# rewritten for the new codes.)
 PUBLIC = "pdf/ua-1"
 ARCHIVAL = "pdf/a-3a"
 VARIANTS = (None, PUBLIC, ARCHIVAL)
 
-_GLYPH_GROUP = re.compile(rb"<([0-9a-f]+)>")
+_GLYPH_GROUP = re.compile(rb"<([0-9a-f]*)>")
+_NUMBER = re.compile(rb"-?(?:\d+\.?\d*|\.\d+)(?:e-?\d+)?")
+# Tables whose size follows the number of glyphs, which the composites change.
+_PER_GLYPH_TABLES = ("hdmx", "LTSH", "VDMX", "vmtx", "VORG")
 
 
 class TextLayerError(RuntimeError):
@@ -67,14 +73,18 @@ class TextLayerError(RuntimeError):
 
 
 class _Glyph(NamedTuple):
-    """A glyph as drawn: its id and code as TJ hex, its text, whether it extends the cluster
-    of the glyph before it, whether it is displaced (see :func:`_displacements`)."""
+    """A glyph as recorded: its font's table and font, its id, the text WeasyPrint found for
+    it, whether it extends the cluster of the glyph before it."""
 
-    glyph: bytes
-    code: bytes
+    table: "_GlyphTexts"
+    font: object
+    glyph_id: int
     text: str
     continues: bool
-    displaced: bool
+
+
+# A composite glyph: its advance and its components (glyph id, x, y), in font units.
+_Composite = tuple[int, tuple[tuple[int, int, int], ...]]
 
 
 def _continues_cluster(text: str) -> bool:
@@ -95,35 +105,50 @@ class _GlyphTexts(dict):
         super().__init__(entries)
         self.layer = layer
         self.font = font
-        self.codes: dict[tuple[int, str], int] = {}  # (glyph id, text) → character code
-        self.records: dict[tuple[int, str, bool], _Glyph] = {}
+        # (glyph id or composite, text) → code as TJ hex
+        self.codes: dict[tuple[int | _Composite, str], bytes] = {}
+        self.records: dict[tuple[int, int, str], _Glyph] = {}  # by (font, glyph id, text)
 
     def __contains__(self, glyph_id):
         return False
 
     def __setitem__(self, glyph_id: int, text: str):
         self.setdefault(glyph_id, text)
-        displaced = self.layer.displaced.popleft() if self.layer.displaced else False
-        record = self.records.get((glyph_id, text, displaced))
+        font = self.layer.font
+        record = self.records.get((id(font), glyph_id, text))
         if record is None:
-            code = self.codes.get((glyph_id, text))
-            if code is None:
-                # Code 0 stays unused: an unmapped code falls back to CID 0, i.e. .notdef.
-                code = self.codes[glyph_id, text] = len(self.codes) + 1
-                if code > 0xFFFF:
-                    raise TextLayerError(f"over 65535 glyph texts in font {self.font.family}")
-            record = self.records[glyph_id, text, displaced] = _Glyph(
-                b"%04x" % glyph_id, b"%04x" % code, text, _continues_cluster(text), displaced
-            )
+            record = _Glyph(self, font, glyph_id, text, _continues_cluster(text))
+            self.records[id(font), glyph_id, text] = record
         self.layer.pending.append(record)
 
+    def code(self, glyph: int | _Composite, text: str) -> bytes:
+        """The character code, as TJ hex, of ``glyph`` drawn for ``text``."""
+        code = self.codes.get((glyph, text))
+        if code is None:
+            # Code 0 stays unused: an unmapped code falls back to CID 0, i.e. .notdef.
+            number = len(self.codes) + 1
+            if number > 0xFFFF:
+                raise TextLayerError(f"over 65535 glyph texts in font {self.font.family}")
+            code = self.codes[glyph, text] = b"%04x" % number
+        return code
+
     def declare(self, pdf: pydyf.PDF, font_dictionary: pydyf.Dictionary, widths: dict):
-        """Rewrite WeasyPrint's glyph-id-keyed font dictionaries for the numbered codes."""
+        """Rewrite WeasyPrint's glyph-id-keyed font dictionaries for the numbered codes, and
+        add the composite glyphs to the embedded font."""
         if self.font.used_in_forms:
             # Form fields are drawn by viewers with codes equal to glyph ids.
             raise TextLayerError("fonts of PDF form fields keep WeasyPrint's text layer")
-        pairs = sorted((code, glyph_id, text) for (glyph_id, text), code in self.codes.items())
+        pairs = sorted((int(code, 16), glyph, text) for (glyph, text), code in self.codes.items())
         missing = set(self.font.missing.values())  # WeasyPrint's codes for .notdef glyphs
+        cid_font = pdf.objects[_number(font_dictionary["DescendantFonts"][0])]
+        descriptor = pdf.objects[_number(cid_font["FontDescriptor"])]
+        composites = list(dict.fromkeys(g for _, g, _ in pairs if isinstance(g, tuple)))
+        glyph_ids = {}
+        if composites:
+            font_file = pdf.objects[_number(descriptor["FontFile2"])]
+            data, glyph_ids = _add_composites(b"".join(font_file.stream), composites)
+            font_file.stream = [data]
+            font_file.extra["Length1"] = len(data)
 
         to_unicode = pdf.objects[_number(font_dictionary["ToUnicode"])].stream
         start, end = to_unicode.index(b"endcodespacerange") + 1, to_unicode.index(b"endcmap")
@@ -132,27 +157,92 @@ class _GlyphTexts(dict):
         ]
         to_unicode[start:end] = _batches(entries, b"beginbfchar", b"endbfchar")
 
-        glyphs = [0] + [0 if glyph_id in missing else glyph_id for _, glyph_id, _ in pairs]
+        glyphs, advances = [0], []
+        for _, glyph, _ in pairs:
+            if isinstance(glyph, tuple):
+                glyphs.append(glyph_ids[glyph])
+                advances.append(glyph[0] * 1000 / self.font.upem)
+            else:
+                glyphs.append(0 if glyph in missing else glyph)
+                advances.append(widths[glyph])
         cid_to_gid = pydyf.Stream(
             [b"".join(glyph_id.to_bytes(2, "big") for glyph_id in glyphs)], compress=True
         )
         pdf.add_object(cid_to_gid)
-        cid_font = pdf.objects[_number(font_dictionary["DescendantFonts"][0])]
         cid_font["CIDToGIDMap"] = cid_to_gid.reference
-        cid_font["W"] = pydyf.Array([1, pydyf.Array(widths[glyph_id] for _, glyph_id, _ in pairs)])
+        cid_font["W"] = pydyf.Array([1, pydyf.Array(advances)])
         # Missing glyphs need no Encoding CMap of their own any more: the map sends them to 0.
         font_dictionary["Encoding"] = "/Identity-H"
 
 
+def _add_composites(font_file: bytes, composites: list[_Composite]) -> tuple[bytes, dict]:
+    """The TrueType ``font_file`` with ``composites`` appended, and their glyph ids.
+
+    Only the composites are compiled: the other glyphs are copied as they are, and the
+    composites' bounding boxes come from their components' glyph headers, because fontTools'
+    own recalculation expands every glyph of the font, which took longer than the render of
+    a short report's text."""
+    font = TTFont(BytesIO(font_file), recalcBBoxes=False, recalcTimestamp=False)
+    order = list(font.getGlyphOrder())
+    glyf, hmtx, maxp = font["glyf"], font["hmtx"], font["maxp"]
+    glyph_ids = {}
+    for advance, components in composites:
+        glyph = TrueTypeGlyph()
+        glyph.numberOfContours = -1
+        glyph.components, bounds = [], []
+        for glyph_id, x, y in components:
+            component = GlyphComponent()
+            component.glyphName, component.flags = order[glyph_id], 0
+            component.x, component.y = x, y
+            glyph.components.append(component)
+            x_min, y_min, x_max, y_max = _bounds(glyf.glyphs[order[glyph_id]])
+            if x_min <= x_max:
+                bounds.append((x_min + x, y_min + y, x_max + x, y_max + y))
+        bounds = bounds or [(0, 0, 0, 0)]
+        glyph.xMin, glyph.yMin = min(b[0] for b in bounds), min(b[1] for b in bounds)
+        glyph.xMax, glyph.yMax = max(b[2] for b in bounds), max(b[3] for b in bounds)
+        name = f"ita-cluster-{len(glyph_ids)}"
+        glyph_ids[advance, components] = len(order)
+        order.append(name)
+        glyf.glyphs[name] = glyph
+        hmtx[name] = (advance, glyph.xMin)
+        maxp.maxComponentElements = max(maxp.maxComponentElements, len(components))
+    # The components may be composites themselves (Sarabun's are not): one level more at most.
+    maxp.maxComponentDepth += 1
+    glyf.glyphOrder = order
+    font.setGlyphOrder(order)
+    for tag in _PER_GLYPH_TABLES:
+        if tag in font:
+            del font[tag]
+    output = BytesIO()
+    font.save(output)
+    return output.getvalue(), glyph_ids
+
+
+def _bounds(glyph: TrueTypeGlyph) -> tuple[int, int, int, int]:
+    """A glyph's bounding box, from its header if fontTools has not unpacked it (an empty
+    glyph: min above max)."""
+    data = getattr(glyph, "data", None)
+    if data is not None:
+        return struct.unpack(">4h", data[2:10]) if data else (1, 1, 0, 0)
+    if not hasattr(glyph, "xMin"):
+        return (1, 1, 0, 0)
+    return glyph.xMin, glyph.yMin, glyph.xMax, glyph.yMax
+
+
 class _TextLayer:
-    """The state of one render: each font's table, the glyphs drawn but not yet written, and the
-    /ActualText span being written, if any."""
+    """The state of one render: each font's table, the glyphs recorded but not yet shown, and
+    the line being drawn: its font run's glyphs and offsets, buffered until the run ends."""
 
     def __init__(self):
         self.tables: dict[str, _GlyphTexts] = {}  # by WeasyPrint's font hash
         self.pending: deque[_Glyph] = deque()
-        self.displaced: deque[bool] = deque()  # for the glyphs of the line being drawn
-        self.span: tuple[list, int, list[str]] | None = None  # (stream list, BDC index, texts)
+        self.font = None  # the font WeasyPrint draws with
+        self.font_size = 1.0  # the size (Tf) of the run being drawn
+        self.rise = 0.0  # WeasyPrint's text rise, which a composite takes over
+        self.run: list[tuple[_Glyph, float] | float] = []  # glyphs with their rise; offsets
+        self.stream = None  # the stream the run goes to
+        self.drawing_line = False
 
     def table_for(self, font) -> _GlyphTexts:
         # Fonts with one hash share one PDF font resource, so they share one table too.
@@ -160,78 +250,115 @@ class _TextLayer:
             self.tables[font.hash] = _GlyphTexts(self, font, font.to_unicode)
         return self.tables[font.hash]
 
-    def show_text(self, stream, text: bytes):
-        """Write a TJ array with each glyph's code in place of its glyph id, cut around the
-        clusters that need an /ActualText span: those with a displaced glyph, and those whose
-        glyphs WeasyPrint writes across arrays (it gives a raised or lowered mark a TJ array of
-        its own), whose span stays open until the cluster ends."""
-        parts = _GLYPH_GROUP.split(text)  # text, glyph hex, text, glyph hex, …, text
-        drawn = b"".join(parts[1::2])
-        count = len(drawn) // 4
-        if count > len(self.pending):
-            raise TextLayerError(f"glyphs {drawn.decode()} drawn, fewer recorded")
-        glyphs = [self.pending.popleft() for _ in range(count)]
-        expected = b"".join(glyph.glyph for glyph in glyphs)
-        if drawn != expected:
-            raise TextLayerError(f"glyphs {drawn.decode()} drawn, {expected.decode()} recorded")
-        if not count:
-            _show_text(stream, text)
-            return
+    def buffer(self, stream, text: bytes):
+        """Take a TJ array of the line being drawn into the run: its glyphs, checked against
+        the recorded ones, and its offsets."""
+        parts = _GLYPH_GROUP.split(text)  # offsets, glyph hex, offsets, glyph hex, …, offsets
+        self.stream = stream
+        for index, part in enumerate(parts):
+            if index % 2 == 0:
+                # WeasyPrint writes the offsets it truncates to 0 too.
+                self.run += [number for number in map(float, _NUMBER.findall(part)) if number]
+                continue
+            for start in range(0, len(part), 4):
+                drawn = int(part[start : start + 4], 16)
+                if not self.pending:
+                    raise TextLayerError(f"glyph {drawn:04x} drawn, none recorded")
+                glyph = self.pending.popleft()
+                if glyph.glyph_id != drawn:
+                    raise TextLayerError(f"glyph {drawn:04x} drawn, {glyph.glyph_id:04x} recorded")
+                self.run.append((glyph, self.rise))
 
-        codes = [glyph.code for glyph in glyphs]
-        crossing = self.pending and self.pending[0].continues
-        if self.span is None and not crossing and not any(g.displaced for g in glyphs):
-            _show_text(stream, _replace_glyphs(parts, b"".join(codes)))
+    def flush(self):
+        """Write the buffered run as one TJ array: each cluster of several glyphs, or raised,
+        as one composite glyph, each other glyph as it is, the offsets between clusters kept."""
+        if not self.run:
             return
+        array: list[bytes] = []
+        cluster: list[tuple[_Glyph, float, float]] = []  # glyph, x, rise in thousandths of em
+        start = pen = 0.0
+        after: list[float] = []  # the offsets after the last glyph so far
+        for item in self.run:
+            if isinstance(item, float):
+                pen -= item
+                after.append(item)
+                continue
+            glyph, rise = item
+            if not (glyph.continues and cluster):
+                self.write_cluster(array, cluster, after, pen - start)
+                cluster, start = [], pen
+            after = []  # offsets inside a cluster: the composite keeps where they put glyphs
+            cluster.append((glyph, pen - start, rise * 1000 / self.font_size))
+            pen += glyph.font.widths[glyph.glyph_id]
+        self.write_cluster(array, cluster, after, pen - start)
+        self.run = []
+        self.show(array)
 
-        # Where the array is cut: the end of the open span, the start and end of new ones.
-        events: list[tuple[int, str]] = []
-        start = next((i for i, glyph in enumerate(glyphs) if not glyph.continues), count)
-        if self.span is not None:
-            self.span[2].extend(glyph.text for glyph in glyphs[:start])
-            if start < count:
-                events.append((start, "close"))
-        while start < count:
-            end = next((i for i in range(start + 1, count) if not glyphs[i].continues), count)
-            last = end == count and crossing
-            if last or (end - start > 1 and any(g.displaced for g in glyphs[start:end])):
-                events.append((start, "open"))
-                if not last:
-                    events.append((end, "close"))
-            start = end
-        if not events:
-            _show_text(stream, _replace_glyphs(parts, b"".join(codes)))
+    def write_cluster(self, array: list[bytes], cluster: list, after: list, advance: float):
+        """Add ``cluster`` (its glyphs, where they go) and the offsets ``after`` it to the TJ
+        ``array``: as one glyph, which takes the cluster's text, or as its glyphs if the font
+        cannot have composites. ``advance`` is where the next cluster starts."""
+        if not cluster:
+            array += map(_offset, after)
             return
-
-        cuts = sorted({0, count, *(index for index, _ in events)})
-        for cut, array in zip(cuts, _split_tj(parts, codes, cuts), strict=False):
-            for index, event in events:
-                if index != cut:
-                    continue
-                if event == "close":
-                    self.close_span()
-                else:
-                    stream.stream.append(b"")  # the BDC, written once the span's text is known
-                    self.span = (stream.stream, len(stream.stream) - 1, [])
-                    cluster = itertools.takewhile(lambda glyph: glyph.continues, glyphs[cut + 1 :])
-                    self.span[2].extend([glyphs[cut].text, *(glyph.text for glyph in cluster)])
-            if array:
-                _show_text(stream, array)
-
-    def close_span(self):
-        """End the open /ActualText span, if any, and write its text into its BDC."""
-        if self.span is None:
+        first = cluster[0][0]
+        if len(cluster) == 1 and not cluster[0][2]:
+            array.append(b"<" + first.table.code(first.glyph_id, first.text) + b">")
+            array += map(_offset, after)
             return
-        operators, index, texts = self.span
-        actual_text = ("\ufeff" + "".join(texts)).encode("utf-16-be").hex().encode()
-        operators[index] = b"/Span <</ActualText <" + actual_text + b">>> BDC"
-        operators.append(b"EMC")
-        self.span = None
+        font = first.table.font
+        missing = font.missing.values()  # WeasyPrint's .notdef glyphs, seldom any
+        if (
+            font.type == "otf"
+            or advance < 0
+            or (missing and any(glyph.glyph_id in missing for glyph, _, _ in cluster))
+        ):
+            self.write_glyphs(array, cluster)
+            array += map(_offset, after)
+            return
+        scale = font.upem / 1000
+        # The composite advances as its glyphs do, so that one cluster is one glyph wherever it
+        # stands; what the offsets after it add (WeasyPrint's rounding, spacing) stays an offset,
+        # a small one: a mark's offsets before and after it cancel out.
+        units = round(sum(glyph.font.widths[glyph.glyph_id] for glyph, _, _ in cluster) * scale)
+        components = tuple(
+            (glyph.glyph_id, round(x * scale), round(y * scale)) for glyph, x, y in cluster
+        )
+        text = "".join(glyph.text for glyph, _, _ in cluster)
+        array.append(b"<" + first.table.code((units, components), text) + b">")
+        if abs(rest := advance - units / scale) > 0.01:
+            array.append(_offset(-rest))
+
+    def write_glyphs(self, array: list[bytes], cluster: list):
+        """Add ``cluster`` to ``array`` glyph by glyph, with offsets and rises as WeasyPrint
+        drew it (in a font with no glyf table, or with .notdef glyphs, as in a font lacking
+        the script)."""
+        pen = 0.0
+        for glyph, x, rise in cluster:
+            if x != pen:
+                array.append(_offset(pen - x))
+            code = b"<" + glyph.table.code(glyph.glyph_id, glyph.text) + b">"
+            if rise:
+                self.show(array)
+                _set_text_rise(self.stream, rise * self.font_size / 1000)
+                _show_text(self.stream, code)
+                _set_text_rise(self.stream, 0)
+                array.clear()
+            else:
+                array.append(code)
+            pen = x + glyph.font.widths[glyph.glyph_id]
+
+    def show(self, array: list[bytes]):
+        """Write ``array`` (codes and offsets) as a TJ array, codes next to each other in one
+        string, as WeasyPrint writes them."""
+        if array:
+            _show_text(self.stream, b" ".join(array).replace(b"> <", b""))
+            array.clear()
 
     def finish(self, document, pdf: pydyf.PDF):
         """WeasyPrint's finisher: give each font's PDF dictionaries the numbered codes."""
-        if self.pending or self.span:
-            raise TextLayerError("glyphs drawn but never written, or a cluster never ended")
+        if self.pending or self.run:
+            raise TextLayerError("glyphs drawn but never written")
         by_name = {table.font.name: table for table in self.tables.values()}
         widths = {table.font.hash: {} for table in self.tables.values()}
         for font in document.fonts.values():
@@ -244,6 +371,8 @@ class _TextLayer:
 
 _layer: ContextVar[_TextLayer | None] = ContextVar("pdf_text_layer", default=None)
 _add_font = Stream.add_font
+_set_font_size = Stream.set_font_size
+_set_text_rise = Stream.set_text_rise
 _show_text = Stream.show_text
 _draw_first_line = weasyprint_text.draw_first_line
 
@@ -251,85 +380,61 @@ _draw_first_line = weasyprint_text.draw_first_line
 def _add_font_hook(stream, pango_font):
     font, font_size = _add_font(stream, pango_font)
     layer = _layer.get()
-    if layer is not None and not font.bitmap and not isinstance(font.to_unicode, _GlyphTexts):
-        font.to_unicode = layer.table_for(font)
+    if layer is not None and not font.bitmap:
+        if not isinstance(font.to_unicode, _GlyphTexts):
+            font.to_unicode = layer.table_for(font)
+        layer.font = font
     return font, font_size
+
+
+def _set_font_size_hook(stream, font, size):
+    layer = _layer.get()
+    if layer is not None:
+        layer.flush()  # the run drawn so far goes out in its own font
+        layer.font_size = size
+    _set_font_size(stream, font, size)
+
+
+def _set_text_rise_hook(stream, height):
+    layer = _layer.get()
+    if layer is not None and layer.drawing_line:
+        layer.rise = height  # the glyphs' composites carry it
+    else:
+        _set_text_rise(stream, height)
 
 
 def _show_text_hook(stream, text):
     layer = _layer.get()
-    if layer is not None and layer.pending:
-        layer.show_text(stream, text if isinstance(text, bytes) else text.encode())
+    if layer is not None and layer.drawing_line and layer.pending:
+        layer.buffer(stream, text if isinstance(text, bytes) else text.encode())
     else:
+        if layer is not None:
+            layer.flush()
         _show_text(stream, text)
 
 
 def _draw_first_line_hook(stream, textbox, text_overflow, block_ellipsis, matrix):
     layer = _layer.get()
-    drawn = textbox.text.strip() and text_overflow != "ellipsis" and block_ellipsis == "none"
-    if layer is not None and drawn:
-        # An ellipsis makes WeasyPrint lay the line out again; its glyphs get no flags.
-        layer.displaced.extend(_displacements(textbox))
+    if layer is None:
+        return _draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix)
+    layer.drawing_line = True
     try:
         return _draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix)
     finally:
-        if layer is not None:  # a span never outlives its line, nor the line's tags
-            layer.displaced.clear()
-            layer.close_span()
-
-
-def _displacements(textbox) -> list[bool]:
-    """Whether each glyph ``draw_first_line`` will draw is moved forward or up or down.
-
-    Readers that rebuild lines file a glyph by its origin: a mark moved back over its
-    consonant stays in place, one moved forward lands after the next letter, and one raised or
-    lowered is taken for a word of another line."""
-    layout = textbox.pango_layout
-    pango.pango_layout_set_single_paragraph_mode(layout.layout, True)  # as draw_first_line does
-    flags = []
-    run = layout.get_first_line()[0].runs[0]
-    while run != ffi.NULL:
-        glyphs = run.data.glyphs
-        flags += [
-            info.geometry.x_offset > 0 or info.geometry.y_offset != 0
-            for info in glyphs.glyphs[0 : glyphs.num_glyphs]
-            if info.glyph != pango.PANGO_GLYPH_EMPTY
-        ]
-        run = run.next
-    return flags
+        layer.flush()  # a run never outlives its line, nor the line's tags
+        layer.drawing_line, layer.rise = False, 0.0
 
 
 Stream.add_font = _add_font_hook
+Stream.set_font_size = _set_font_size_hook
+Stream.set_text_rise = _set_text_rise_hook
 Stream.show_text = _show_text_hook
 weasyprint_text.draw_first_line = _draw_first_line_hook
 
 
-def _replace_glyphs(parts: list[bytes], codes: bytes) -> bytes:
-    """The split TJ array ``parts`` joined again, with ``codes`` in the glyph groups."""
-    parts = parts.copy()
-    start = 0
-    for index in range(1, len(parts), 2):
-        end = start + len(parts[index])
-        parts[index] = b"<" + codes[start:end] + b">"
-        start = end
-    return b"".join(parts)
-
-
-def _split_tj(parts: list[bytes], codes: list[bytes], cuts: list[int]) -> list[bytes]:
-    """The split TJ array ``parts`` as one array per stretch of glyphs between ``cuts``, with
-    ``codes`` in place of the glyphs; spacing after a glyph stays with that glyph."""
-    arrays = [[] for _ in cuts[:-1]]
-    stretch = glyph = 0
-    for index, part in enumerate(parts):
-        if index % 2 == 0:
-            arrays[stretch].append(part)
-            continue
-        for _ in range(len(part) // 4):
-            while glyph >= cuts[stretch + 1]:
-                stretch += 1
-            arrays[stretch].append(b"<" + codes[glyph] + b">")
-            glyph += 1
-    return [b"".join(array) for array in arrays]
+def _offset(number: float) -> bytes:
+    """A TJ offset as PDF writes numbers: no exponent."""
+    return (b"%.4f" % number).rstrip(b"0").rstrip(b".")
 
 
 def _number(reference: bytes) -> int:

@@ -40,6 +40,28 @@ def torture_text() -> str:
     return " ".join(words)
 
 
+# Table cells whose words readers used to break or reorder: stacked marks on the tall ป ฝ ฟ ฬ,
+# tone marks over upper vowels, ำ after a tone mark, ฤ ฤๅ ฦ ฦๅ, ฯ ฯลฯ, ๆ, Thai digits, Thai
+# beside Latin letters and Arabic digits; long enough to wrap in a narrow column.
+WHITESPACE_CORPUS = [
+    "ฟื้นฟู ริมฝั่งน้ำ ปั๊มน้ำ ปั้นดิน ปิ่นโต ฝั่งฟ้า ฟื้นฟูริมฝั่งน้ำปั๊มน้ำปั้นดินให้ทั่วถึง",
+    "ปีที่ผ่านมา ปีนี้ ที่นี่ ผู้นำ ผู้ใหญ่บ้าน เจ้าหน้าที่ผู้รับผิดชอบได้ชี้แจงขั้นตอนที่ถูกต้อง",
+    "น้ำ ก่ำ ค่ำ ต่ำ ซ้ำ น้ำท่วมซ้ำซากในที่ต่ำช่วงค่ำ",
+    "ฤดูฝน ฤๅษี ฦๅ ฤทธิ์ อังกฤษ ฤดูกาลใหม่",
+    "กรุงเทพฯ ฯลฯ เด็ก ๆ ไปๆ มาๆ บ่อยๆ",
+    "ปีงบประมาณ พ.ศ. ๒๕๖๘ ได้ ๙๒.๕๐ คะแนน ๑,๒๕๐ บาท",
+    "ITA 2568 ตัวชี้วัดที่ 10 (OIT) ผ่านเว็บไซต์ www.nacc.go.th และ Facebook ของหน่วยงาน",
+]
+
+
+def corpus_table() -> str:
+    """:data:`WHITESPACE_CORPUS` as a table of narrow cells, two a row, as in the report."""
+    cells = [f"<td>{escape(text)}</td>" for text in WHITESPACE_CORPUS]
+    rows = [cells[index : index + 2] for index in range(0, len(cells), 2)]
+    body = "".join("<tr>" + "".join(row) + "</tr>" for row in rows)
+    return f'<table style="width: 9cm">{body}</table>'
+
+
 def _font_face(weight: str, filename: str) -> str:
     path = finders.find(f"fonts/{filename}")
     return f"@font-face {{ font-family: Sarabun; font-weight: {weight}; src: url(file://{path}) }}"

@@ -16,8 +16,10 @@ import pydyf
 import pytest
 import weasyprint
 from django.core.management import call_command
+from PIL import Image
 from pythainlp.corpus.common import thai_words
 from pythainlp.tokenize import word_tokenize
+from weasyprint.formatting_structure.boxes import LineBox, TableRowBox, TableRowGroupBox
 from weasyprint.text.fonts import FontConfiguration
 
 from measures import thai
@@ -25,6 +27,17 @@ from measures.document import report_document
 from reports import pdf as report_pdf
 from reports.opendata import open_data_document
 from reports.pdf import render_archival_pdf, render_report_pdf
+from reports.pdf_text import PUBLIC, lay_out, write
+from tests.pdf_checks import (
+    READERS,
+    laid_out_cells,
+    laid_out_lines,
+    looks_the_same,
+    missing_lines,
+    png,
+    read_all,
+    unwrap,
+)
 
 THAI_WORDS = thai_words()
 # The page footer lies in the bottom margin of report-print.css (16 mm of A4 landscape's 210 mm).
@@ -254,8 +267,9 @@ def test_html_in_a_measure_title_is_printed_as_text(demo_report):
     assert squeeze("๑. <script>alert(1)</script>มาตรการ") in text
 
 
-def test_its_pages_look_exactly_like_plain_weasyprint_with_full_fonts(document, tmp_path):
-    """The text layer must not move a pixel, and WeasyPrint's font subsetting (which garbled
+def test_its_pages_look_like_plain_weasyprint_with_full_fonts(document, tmp_path):
+    """The text layer must not move ink by more than a pixel (it draws each cluster's marks
+    as parts of one glyph, placed as a whole), and WeasyPrint's font subsetting (which garbled
     another Thai font) must not garble Sarabun."""
     subset = render_report_pdf(document)[2]
     fonts = FontConfiguration()
@@ -263,16 +277,11 @@ def test_its_pages_look_exactly_like_plain_weasyprint_with_full_fonts(document, 
         stylesheets=[report_pdf.report_stylesheet(fonts)], font_config=fonts, full_fonts=True
     )
     assert len(subset) < len(full) / 2
-    for name, content in (("subset", subset), ("full", full)):
-        (tmp_path / f"{name}.pdf").write_bytes(content)
-        subprocess.run(
-            ["pdftoppm", "-r", "60", "-gray", tmp_path / f"{name}.pdf", tmp_path / name], check=True
-        )
-    pages = sorted(p.name for p in tmp_path.glob("subset-*.pgm"))
+    pages = png(subset, tmp_path, "subset", "-r", "60")
     assert len(pages) >= 3
+    assert len(png(full, tmp_path, "full", "-r", "60")) == len(pages)
     for page in pages:
-        full_page = page.replace("subset", "full")
-        assert (tmp_path / page).read_bytes() == (tmp_path / full_page).read_bytes()
+        assert looks_the_same(page, tmp_path / page.name.replace("subset", "full")), page.name
 
 
 def structure_tags(element) -> list[str]:
@@ -406,3 +415,124 @@ def test_streams_are_compressed_at_zlibs_default_level():
     raw = b"\n".join([b"BT /F1 12 Tf (ITA) Tj ET"] * 500)
     assert zlib.decompress(compressed) == raw
     assert compressed == zlib.compress(raw, 6)
+
+
+def laid_out(document: dict) -> weasyprint.Document:
+    """The report laid out as render_report_pdf lays it out (under 100 measures: whole)."""
+    fonts = FontConfiguration()
+    html = weasyprint.HTML(string=report_pdf.report_pdf_html(document, draft=False))
+    stylesheets = [report_pdf.report_stylesheet(fonts)]
+    return lay_out(html, variant=PUBLIC, stylesheets=stylesheets, font_config=fonts)
+
+
+def measure_cells(document: dict) -> list[str]:
+    """The table's cells as the source has them, row by row: lists are their numbered items
+    one after another."""
+
+    def numbered(items):
+        return " ".join(f"{thai.thai_digits(n)}. {text}" for n, text in enumerate(items, 1))
+
+    cells = []
+    for m in document["measures"]:
+        outcomes = [" ".join(filter(None, [o["text"], o.get("citation")])) for o in m["outcomes"]]
+        period = thai.format_period(**m["period"]) if m["period"] else ""
+        cells += [f"{thai.thai_digits(m['number'])}. {m['title']}", numbered(m["methods"])]
+        cells += [period, " ".join(m["divisions"]), numbered(m["results"]), numbered(outcomes)]
+    return cells
+
+
+def test_every_reader_gets_every_line_of_the_demo_report_whole_with_its_whitespace(demo_report):
+    document = demo_report.latest_publication().document
+    laid = laid_out(document)
+    expected = measure_cells(document)
+    cells = laid_out_cells(laid)[: len(expected)]
+
+    assert [unwrap(lines, text) for lines, text in zip(cells, expected, strict=True)] == expected
+    lines = laid_out_lines(laid)
+    # The chart's labels, figures and legend, the signature lines and the page footers too.
+    for text in ("ตัวชี้วัด ๙", "๙๒.๕๐", "ปีที่ผ่านมา ปีนี้", "ลงชื่อ", "(ผู้ตรวจ)", "หน้า ๑ / ๘"):
+        assert text in lines
+    # The legend's two entries stand apart, a colour key before each: readers part them.
+    lines = [line for line in lines if line != "ปีที่ผ่านมา ปีนี้"] + ["ปีที่ผ่านมา", "ปีนี้"]
+    pdf = write(laid, variant=PUBLIC)
+    assert {name: missing_lines(lines, text) for name, text in read_all(pdf).items()} == {
+        name: [] for name in READERS
+    }
+
+
+def plan_like(document: dict) -> dict:
+    """The report as a plan: the same measures with nothing in the result columns yet."""
+    measures = [m | {"results": [], "outcomes": []} for m in document["measures"]]
+    return {**document, "measures": measures}
+
+
+def row_fragments(laid: weasyprint.Document) -> list[list[tuple[int, int]]]:
+    """Each page's body rows as (row, lines): the row's element id and the most lines one of
+    its cells has on that page (the score figures' table, which has no lines of a measure's,
+    left out)."""
+    pages = []
+    for page in laid.pages:
+        rows = [
+            row
+            for group in page._page_box.descendants()
+            if isinstance(group, TableRowGroupBox) and not group.is_header
+            for row in group.children
+            if isinstance(row, TableRowBox)
+        ]
+        fragments = []
+        for row in rows:
+            lines = [
+                sum(isinstance(b, LineBox) for b in cell.descendants()) for cell in row.children
+            ]
+            if lines and max(lines):
+                fragments.append((id(row.element), max(lines)))
+        pages.append(fragments)
+    return pages
+
+
+def table_lines(page: Image.Image) -> tuple[list[int], list[int]]:
+    """The x of the table's vertical rules and the y of its horizontal rules on a page image:
+    columns and rows of pixels that are dark over most of the table."""
+    gray = page.convert("L")
+    width, height = gray.size
+    pixels = gray.load()
+    rows = [y for y in range(height) if sum(pixels[x, y] < 96 for x in range(width)) > width * 0.6]
+    top, bottom = rows[0], rows[-1]
+    columns = [
+        x
+        for x in range(width)
+        if sum(pixels[x, y] < 96 for y in range(top, bottom)) > (bottom - top) * 0.9
+    ]
+    merge = lambda values: [v for i, v in enumerate(values) if i == 0 or v - values[i - 1] > 2]  # noqa: E731
+    return merge(columns), merge(rows)
+
+
+@pytest.mark.parametrize("shape", ["demo report", "plan-like"])
+def test_no_row_leaves_a_single_line_on_a_page_and_titles_are_not_squeezed(
+    demo_report, shape, tmp_path
+):
+    document = demo_report.latest_publication().document
+    document = plan_like(document) if shape == "plan-like" else document
+    laid = laid_out(document)
+    pages = row_fragments(laid)
+    images = png(write(laid, variant=PUBLIC), tmp_path, "report", "-r", "72")
+    line_pt = 13 * 1.35  # the table's font size and line height (report-print.css)
+
+    continued = 0
+    for number, (rows, previous) in enumerate(zip(pages[1:], pages, strict=False), 2):
+        if not (rows and previous and rows[0][0] == previous[-1][0]):
+            continue
+        continued += 1
+        assert rows[0][1] >= 2 and previous[-1][1] >= 2, f"page {number}"
+        # On paper: the first body row of the page, between the header's rule and the next.
+        _columns, rules = table_lines(Image.open(images[number - 1]))
+        assert rules[2] - rules[1] >= 2 * line_pt, f"page {number}"
+    assert continued >= 2
+
+    columns, _rules = table_lines(Image.open(images[1]))
+    widths = dict(
+        zip(report_pdf.REPORT_COLUMNS, map(int.__sub__, columns[1:], columns), strict=True)
+    )
+    assert widths["title"] >= widths["methods"] - 2  # equal shares, rules drawn on whole pixels
+    if shape == "plan-like":
+        assert widths["results"] < widths["title"] / 2 and widths["outcomes"] < widths["title"] / 2

@@ -21,15 +21,15 @@ MEASURES = 20
 
 @pytest.fixture
 def document(demo_report):
-    """The seed's measures repeated, every other one cut to the first item of each list: rows
-    of about a page and of a few lines, broken across pages, and some pages (here the 4th,
-    11th and 14th) beginning with a new measure, where a part can end."""
+    """The seed's measures repeated, four in five cut to the first item of each list: rows
+    of about a page and of a few lines, broken across pages, and some pages (here the 5th,
+    6th, 8th, 10th and 11th) beginning with a new measure, where a part can end."""
     document = demo_report.latest_publication().document
     rows = document["measures"]
     measures = []
     for index in range(MEASURES):
         measure = {**rows[index % len(rows)], "number": index + 1}
-        if index % 2:
+        if index % 5:
             measure |= {key: measure[key][:1] for key in ("methods", "results", "outcomes")}
         measures.append(measure)
     return {**document, "measures": measures}

@@ -3,6 +3,7 @@ from django.core import mail
 
 from measures.models import Division, Membership
 from tests.mail_helpers import deliver_queued, link_in
+from tests.pdf_checks import poppler_text
 
 
 def new_member(**overrides):
@@ -158,3 +159,35 @@ def test_a_division_with_measures_is_not_deleted_and_names_stay_unique(
     response = client.post("/staff/divisions/", divisions_data(agency, rows))
     assert "ชื่อส่วนราชการซ้ำกัน" in response.content.decode()
     assert Division.objects.filter(agency=agency).count() == 4
+
+
+def test_the_coordinator_sets_who_signs_the_printed_report(client, coordinator, demo_report):
+    client.force_login(coordinator)
+    page = client.get("/staff/sign-off/").content.decode()
+    assert "ผู้จัดทำ, ผู้ตรวจ, ผู้อนุมัติ" in page
+
+    lines = "  หัวหน้าสำนักปลัด \n\nปลัด อบต.\nนายก อบต.เมืองพะไล"
+    assert client.post("/staff/sign-off/", {"sign_off_lines": lines}).status_code == 302
+
+    demo_report.agency.refresh_from_db()
+    assert demo_report.agency.sign_off_lines == "หัวหน้าสำนักปลัด\nปลัด อบต.\nนายก อบต.เมืองพะไล"
+    pdf = client.get(f"/{demo_report.agency.slug}/2568/report.pdf").content
+    text = poppler_text(pdf, "-raw")
+    assert "ลงชื่อ\n(หัวหน้าสำนักปลัด)\nลงชื่อ\n(ปลัด อบต.)\nลงชื่อ\n(นายก อบต.เมืองพะไล)" in text
+    assert "(ผู้จัดทำ)" not in text
+
+
+def test_too_many_signatures_are_refused_in_thai(client, coordinator, demo_report):
+    client.force_login(coordinator)
+    response = client.post("/staff/sign-off/", {"sign_off_lines": "\n".join("ก" * 7)})
+    assert "ลงชื่อท้ายรายงานได้ไม่เกิน 6 ตำแหน่ง" in response.content.decode()
+    demo_report.agency.refresh_from_db()
+    assert demo_report.agency.sign_off_lines == ""
+
+
+def test_only_the_coordinator_sets_the_signatures(client, staff_finance, demo_report):
+    client.force_login(staff_finance)
+    assert client.get("/staff/sign-off/").status_code == 403
+    assert client.post("/staff/sign-off/", {"sign_off_lines": "x"}).status_code == 403
+    demo_report.agency.refresh_from_db()
+    assert demo_report.agency.sign_off_lines == ""

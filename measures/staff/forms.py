@@ -269,6 +269,29 @@ class InviteForm(forms.ModelForm):
         return email
 
 
+class SignOffForm(forms.ModelForm):
+    """The roles that sign the agency's printed reports (Agency.sign_off_lines)."""
+
+    class Meta:
+        model = Agency
+        fields = ["sign_off_lines"]
+        widgets = {"sign_off_lines": forms.Textarea(attrs={"rows": 4})}
+
+    def clean_sign_off_lines(self):
+        lines = [line.strip() for line in self.cleaned_data["sign_off_lines"].splitlines()]
+        lines = [line for line in lines if line]
+        if len(lines) > limits.SIGN_OFF_LINES:
+            raise forms.ValidationError(
+                _("At most %(count)d roles sign a report.") % {"count": limits.SIGN_OFF_LINES}
+            )
+        if any(len(line) > limits.SIGN_OFF_ROLE_CHARS for line in lines):
+            raise forms.ValidationError(
+                _("A role is at most %(count)d characters long.")
+                % {"count": limits.SIGN_OFF_ROLE_CHARS}
+            )
+        return "\n".join(lines)
+
+
 class DivisionForm(forms.ModelForm):
     class Meta:
         model = Division

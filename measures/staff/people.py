@@ -13,7 +13,13 @@ from measures import agencies
 from measures.models import AcceptedWord, Membership
 from measures.notifications import events
 from measures.staff.access import agency_for_coordinator, coordinator, get_for_user
-from measures.staff.forms import AcceptedWordForm, DivisionFormSet, InviteForm, MembershipForm
+from measures.staff.forms import (
+    AcceptedWordForm,
+    DivisionFormSet,
+    InviteForm,
+    MembershipForm,
+    SignOffForm,
+)
 
 MEMBERS_PER_PAGE = 100
 
@@ -96,6 +102,19 @@ def divisions(request):
         messages.success(request, _("Saved."))
         return redirect("staff:divisions")
     return render(request, "staff/divisions.html", {"formset": formset})
+
+
+@login_required
+def sign_off(request):
+    agency = agency_for_coordinator(request)
+    form = SignOffForm(request.POST or None, instance=agency)
+    if form.is_valid():
+        # Only this field: the rest of the agency may have been changed meanwhile (admin).
+        form.instance.save(update_fields=["sign_off_lines"])
+        messages.success(request, _("Saved."))
+        return redirect("staff:sign_off")
+    roles = agency.sign_off_roles()
+    return render(request, "staff/sign_off.html", {"form": form, "roles": roles})
 
 
 @login_required

@@ -16,6 +16,7 @@ urlpatterns = [
     path("people/", people.people, name="people"),
     path("people/<int:pk>/", people.person, name="person"),
     path("divisions/", people.divisions, name="divisions"),
+    path("sign-off/", people.sign_off, name="sign_off"),
     path("words/", people.words, name="words"),
     path("words/<int:pk>/delete/", people.word_delete, name="word_delete"),
     year_path("", views.dashboard, name="report"),

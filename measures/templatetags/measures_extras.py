@@ -31,6 +31,8 @@ CHANGE_FIELDS = {
 
 # Geometry of the score chart, in SVG user units: a label column, then bars scaled to 0–100.
 CHART_LABEL_WIDTH, CHART_BAR_WIDTH, CHART_ROW_HEIGHT, CHART_BAR_HEIGHT = 150, 300, 44, 16
+# A full score's bar on paper, in % of the bars' column: the rest is room for its figure.
+PRINT_BAR_PERCENT = 80
 
 
 @register.filter
@@ -54,7 +56,10 @@ def score_chart_rows(scores):
         for offset, key in ((0, "previous"), (CHART_BAR_HEIGHT, "score")):
             value = entry.get(key)
             width = float(value) / 100 * CHART_BAR_WIDTH if value is not None else 0
-            bars.append({"key": key, "y": top + offset, "width": round(width, 1), "value": value})
+            bar = {"key": key, "y": top + offset, "width": round(width, 1), "value": value}
+            # On paper the bars are boxes as wide as this share of the bars' column.
+            bar["print_percent"] = round(width / CHART_BAR_WIDTH * PRINT_BAR_PERCENT, 1)
+            bars.append(bar)
         rows.append({"entry": entry, "y": top, "bars": bars})
     return {
         "rows": rows,
