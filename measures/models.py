@@ -867,3 +867,4 @@ class HandIn(models.Model):
 
 # The e-mail outbox and each person's choice of notifications live in their own package.
 from measures.notifications.models import NotificationOptOut, OutboxMessage  # noqa: E402, F401
+from measures.oit.models import Evidence, EvidenceFile, OitItem, OitList  # noqa: E402, F401
