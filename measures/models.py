@@ -407,7 +407,12 @@ class MeasureQuerySet(models.QuerySet):
     def with_lists(self):
         """Everything the six-column table shows, in a fixed number of queries."""
         return self.prefetch_related(
-            "divisions", "indicators", "methods", "results", "outcomes__indicator"
+            "divisions",
+            "indicators",
+            "methods",
+            "results",
+            "outcomes__indicator",
+            "evidence__files",
         )
 
 

@@ -145,7 +145,9 @@ class Evidence(models.Model):
         return self.title or self.url or str(self.pk)
 
     def current_file(self):
-        return self.files.order_by("-pk").first()
+        """The newest version (from ``files`` as prefetched, when it is)."""
+        files = list(self.files.all())
+        return files[-1] if files else None
 
 
 def evidence_upload_to(instance, filename: str) -> str:
