@@ -13,7 +13,7 @@ def pdf_bytes(text: str = "evidence") -> bytes:
     pdf.add_blank_page()
     pdf.docinfo["/Title"] = text
     out = io.BytesIO()
-    pdf.save(out)
+    pdf.save(out, deterministic_id=True)
     return out.getvalue()
 
 

@@ -11,8 +11,7 @@ def admin_client(client, django_user_model):
     return client
 
 
-@pytest.mark.django_db
-def test_the_documented_years_are_seeded_with_their_confidence_and_source():
+def test_the_documented_years_are_seeded_with_their_confidence_and_source(demo_report):
     lists = {oit_list.year: oit_list for oit_list in OitList.objects.all()}
     assert sorted(lists) == [2564, 2565, 2566, 2567, 2568, 2569]
     assert lists[2564].confidence == "confirmed"
@@ -29,8 +28,7 @@ def test_the_documented_years_are_seeded_with_their_confidence_and_source():
     assert report_2568.code == ""
 
 
-@pytest.mark.django_db
-def test_the_admin_copies_a_years_list_to_the_next_and_edits_it(admin_client):
+def test_the_admin_copies_a_years_list_to_the_next_and_edits_it(admin_client, demo_report):
     source = OitList.objects.get(year=2569)
     response = admin_client.post(
         reverse("admin:measures_oitlist_changelist"),
