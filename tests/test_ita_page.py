@@ -109,3 +109,17 @@ def test_a_member_sees_the_unpublished_page_marked_and_never_cached(
     response = client.get(reverse("reports:ita", args=["mueang-phalai", 2568]))
     assert "ยังไม่เผยแพร่</strong> หน่วยงานของท่านเท่านั้นที่เห็นหน้านี้" in response.content.decode()
     assert "no-store" in response["Cache-Control"]
+
+
+def test_the_agency_page_links_the_years_whose_ita_page_is_public(client, demo_report):
+    page = client.get("/mueang-phalai/").content.decode()
+    assert '<a href="/mueang-phalai/ita/2569/">ข้อมูลการเปิดเผยสำหรับการประเมิน ITA ๒๕๖๙</a>' in page
+    assert '<a href="/mueang-phalai/ita/2568/">ข้อมูลการเปิดเผยสำหรับการประเมิน ITA ๒๕๖๘</a>' in page
+    assert "/mueang-phalai/ita/2567/" not in page
+    assert client.get("/mueang-phalai/ita/2567/").status_code == 404
+
+
+def test_2569s_report_item_links_the_report_of_the_year_before(client, demo_report):
+    page = client.get("/mueang-phalai/ita/2569/").content.decode()
+    assert '<a href="/mueang-phalai/2568/">รายงานผลการดำเนินการตามมาตรการ ปีงบประมาณ ๒๕๖๘</a>' in page
+    assert "การวิเคราะห์ผลการประเมินปีที่ผ่านมาที่เผยแพร่ในพอร์ทัลนี้: <strong>ยังไม่เผยแพร่</strong>" in page

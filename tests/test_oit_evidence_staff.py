@@ -98,3 +98,12 @@ def test_the_dashboard_and_the_review_list_the_items_without_evidence(client, co
     assert "ข้อ OIT ที่ยังไม่มีหลักฐาน ๒๒ ข้อ" in review
     # The plan is not published by the portal yet: its item has no evidence.
     assert "มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน</a>" in review
+
+
+def test_a_60_mb_file_is_refused_in_thai_and_nothing_is_stored(client, coordinator, o21):
+    client.force_login(coordinator)
+    big = pdf_bytes() + b"\0" * (60 * 1024 * 1024)
+    response = client.post(f"/staff/2568/ita/{o21.pk}/", {"file": upload("ใหญ่.pdf", big)})
+    assert "ไฟล์นี้มีขนาด ๖๐.๐ เมกะไบต์ รับได้ไม่เกิน ๕๐ เมกะไบต์" in response.content.decode()
+    assert not Evidence.objects.exists()
+    assert listdir("evidence") == ([], [])

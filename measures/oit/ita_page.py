@@ -67,15 +67,19 @@ def ita_rows(agency: Agency, year: int) -> list[ItemRow]:
     ]
 
 
+def public_ita_years(agency: Agency) -> list[int]:
+    """The assessment years whose ITA page the public sees: those for which the agency has
+    published, on the portal, the report of that year or of a year the list's items name
+    (2569's list names 2568's report); a withdrawn report counts for nothing."""
+    published = published_report_years(agency)
+    named: dict[int, set[int]] = {}
+    for year, offset in OitItem.objects.values_list("oit_list__year", "fiscal_year_offset"):
+        named.setdefault(year, {year}).add(year + offset)
+    return sorted((year for year, years in named.items() if years & published), reverse=True)
+
+
 def ita_page_is_public(agency: Agency, year: int) -> bool:
-    """The public sees a year's ITA page once the agency has published, on the portal, the
-    report of that year or of a year its items name (2569's list names 2568's report); a
-    withdrawn report counts for nothing."""
-    offsets = OitItem.objects.filter(oit_list__year=year).values_list(
-        "fiscal_year_offset", flat=True
-    )
-    years = {year} | {year + offset for offset in offsets}
-    return bool(published_report_years(agency) & years)
+    return year in public_ita_years(agency)
 
 
 def missing_items(agency: Agency, year: int) -> list[OitItem]:
