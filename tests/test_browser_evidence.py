@@ -6,6 +6,7 @@ import pytest
 from measures.models import OitItem
 from tests.browser_helpers import PUBLISH, SUBMIT, act, approve, log_in, log_out
 from tests.evidence_samples import jpeg_bytes, pdf_bytes
+from tests.test_browser_staff import serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -77,3 +78,28 @@ def test_evidence_from_the_coordinator_to_the_public(
     photo.click()
     visitor.wait_for_url("**/evidence/*/")
     assert visitor.evaluate("document.images[0].naturalWidth") == 40
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_evidence_pages_pass_axe_and_fit_a_phone(page, coordinator, demo_report, width):
+    o21 = OitItem.objects.get(oit_list__year=2568, code="O21")
+    measure = demo_report.measures.get(number=2)
+    page.set_viewport_size({"width": width, "height": 900})
+    found = {}
+    for name, url in [
+        ("public", "/mueang-phalai/ita/2568/"),
+        ("item", f"/mueang-phalai/ita/2568/{o21.pk}/"),
+    ]:
+        page.goto(url)
+        found[name] = serious_violations(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, name
+    log_in(page, "coordinator")
+    for name, url in [
+        ("items", "/staff/2568/ita/"),
+        ("staff item", f"/staff/2568/ita/{o21.pk}/"),
+        ("results", f"/staff/measures/{measure.pk}/evidence/"),
+    ]:
+        page.goto(url)
+        found[name] = serious_violations(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, name
+    assert all(violations == [] for violations in found.values()), found
