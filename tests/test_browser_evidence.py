@@ -103,3 +103,14 @@ def test_the_evidence_pages_pass_axe_and_fit_a_phone(page, coordinator, demo_rep
         found[name] = serious_violations(page)
         assert page.evaluate("document.documentElement.scrollWidth") <= width, name
     assert all(violations == [] for violations in found.values()), found
+
+
+def test_the_copy_button_puts_the_items_url_on_the_clipboard(page, live_server, demo_report):
+    o21 = OitItem.objects.get(oit_list__year=2568, code="O21")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto("/mueang-phalai/ita/2568/")
+    button = page.locator(f"#item-{o21.pk}").get_by_role("button", name="คัดลอกลิงก์")
+    button.click()
+    page.locator(f"#item-{o21.pk}").get_by_role("button", name="คัดลอกแล้ว").wait_for()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == f"{live_server.url}/mueang-phalai/ita/2568/{o21.pk}/"

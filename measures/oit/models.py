@@ -59,7 +59,7 @@ class OitItem(models.Model):
     title = models.CharField(_("title"), max_length=500)
     group = models.CharField(_("sub-indicator"), max_length=300, blank=True)
     satisfied_by = models.CharField(
-        _("satisfied by"), max_length=20, choices=SatisfiedBy.choices, default="evidence"
+        _("satisfied by"), max_length=20, choices=SatisfiedBy.choices, default=SatisfiedBy.EVIDENCE
     )
     # The portal's document of which fiscal year satisfies the item: 2569's O26 is the report on
     # fiscal year 2568's measures (-1).
