@@ -123,3 +123,21 @@ def test_2569s_report_item_links_the_report_of_the_year_before(client, demo_repo
     page = client.get("/mueang-phalai/ita/2569/").content.decode()
     assert '<a href="/mueang-phalai/2568/">รายงานผลการดำเนินการตามมาตรการ ปีงบประมาณ ๒๕๖๘</a>' in page
     assert "การวิเคราะห์ผลการประเมินปีที่ผ่านมาที่เผยแพร่ในพอร์ทัลนี้: <strong>ยังไม่เผยแพร่</strong>" in page
+
+
+@pytest.mark.parametrize("files", [1, 8])
+def test_the_page_takes_a_fixed_number_of_queries(
+    client, demo_report, coordinator, django_assert_num_queries, files
+):
+    for item in OitItem.objects.filter(oit_list__year=2568)[:files]:
+        evidence_add(
+            agency=demo_report.agency,
+            by=coordinator,
+            oit_item=item,
+            upload=check_upload(upload(f"{item.code or 'x'}.pdf", pdf_bytes())),
+        )
+    # agency, list, who may see it (published report years, the lists' items), then the rows:
+    # items, evidence, their files, published report years
+    with django_assert_num_queries(8):
+        response = client.get("/mueang-phalai/ita/2568/")
+    assert response.content.decode().count("/mueang-phalai/ita/2568/files/") == files
