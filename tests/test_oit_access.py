@@ -2,6 +2,8 @@
 every URL they add, public and staff."""
 
 import pytest
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.test import Client
 
 from measures.models import Evidence, EvidenceFile, OitItem
@@ -86,6 +88,17 @@ def ids(demo_report, coordinator, staff_palad):
     }
 
 
+def _close_file(response):
+    """A file's response holds the stored file open until closed; closing it also signals the
+    request's end, which must not close the test's database connection (as the test client
+    does during a request)."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
 def _client_for(request, client, actor):
     if actor != "anonymous":
         client.force_login(request.getfixturevalue(actor))
@@ -95,7 +108,7 @@ def _client_for(request, client, actor):
 @pytest.mark.parametrize(("url", "actor", "expected"), _cases(GET_MATRIX))
 def test_who_may_open_each_page_and_file(request, client, ids, url, actor, expected):
     response = _client_for(request, client, actor).get(url.format(**ids))
-    response.close()  # a file's response holds the stored file open until closed
+    _close_file(response)
     assert response.status_code == expected
     if expected == 302:
         assert response.url.startswith("/accounts/login/")
@@ -128,7 +141,7 @@ def test_nothing_of_a_withdrawn_report_is_public(request, client, demo_report, i
     report_withdraw(report=demo_report, by=None, reason="ข้อมูลส่วนบุคคล")
     for actor, expected in [("anonymous", 404), ("other_coordinator", 404), ("coordinator", 200)]:
         response = _client_for(request, client, actor).get(url.format(**ids))
-        response.close()
+        _close_file(response)
         assert response.status_code == expected, actor
 
 
