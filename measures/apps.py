@@ -14,6 +14,13 @@ def restore_framework_data(sender, using, apps=global_apps, **kwargs):
     Indicator = apps.get_model("measures", "Indicator")
     if not Indicator.objects.using(using).exists():
         import_module("measures.migrations.0002_indicators").load_indicators(apps, None)
+    # So do the seeded OIT lists, once their migration has run.
+    try:
+        OitList = apps.get_model("measures", "OitList")
+    except LookupError:
+        return
+    if not OitList.objects.using(using).exists():
+        import_module("measures.migrations.0016_oit_items_evidence").seed_oit_lists(apps, None)
 
 
 class MeasuresConfig(AppConfig):

@@ -14,7 +14,7 @@ from playwright.sync_api import sync_playwright
 from bench.object_store import connection, object_store
 from itaportal.settings import object_storage
 from measures.management.commands.load_demo import load_demo
-from measures.models import Agency, Membership, OitList, Report
+from measures.models import Agency, Membership, Report
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -58,11 +58,9 @@ def _empty_cache():
 
 @pytest.fixture
 def demo_report(db) -> Report:
-    # A live-server (transactional) test empties every table after it, the indicators and OIT
-    # lists that migrations load included: put them back for the tests that follow.
+    # A live-server (transactional) test empties every table after it, the indicators that a
+    # migration loads included: put them back for the tests that follow.
     import_module("measures.migrations.0002_indicators").load_indicators(apps, None)
-    if not OitList.objects.exists():
-        import_module("measures.migrations.0016_oit_items_evidence").seed_oit_lists(apps, None)
     load_demo()
     return Report.objects.get(agency__slug="mueang-phalai", fiscal_year=2568)
 

@@ -1,4 +1,5 @@
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from measures.models import OitItem, OitList
@@ -51,3 +52,12 @@ def test_the_admin_copies_a_years_list_to_the_next_and_edits_it(admin_client, de
     assert "๒๕๗๐ มีอยู่แล้ว" in again.content.decode()
     page = admin_client.get(reverse("admin:measures_oitlist_change", args=[copy.pk]))
     assert "การนำผลการประเมิน ITA ไปสู่การพัฒนาองค์กร" in page.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_seeded_lists_come_back_after_a_flush_and_edits_stay_on_migrate():
+    call_command("flush", interactive=False, verbosity=0)
+    assert OitList.objects.count() == 6
+    OitItem.objects.filter(oit_list__year=2568, code="O1").update(title="แก้ในผู้ดูแล")
+    call_command("migrate", verbosity=0)
+    assert OitItem.objects.get(oit_list__year=2568, code="O1").title == "แก้ในผู้ดูแล"
