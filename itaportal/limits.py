@@ -49,3 +49,13 @@ INLINE_PDF_CHARS = 150 * 3_000
 # progress page instead; after RENDER_LOCK_SECONDS a lock whose holder died is taken over.
 RENDER_WAIT_SECONDS = 8.0
 RENDER_LOCK_SECONDS = 15 * 60
+
+# Evidence files (photos, PDF, XLSX, DOCX) that agencies upload for OIT items and results. An XLSX
+# or DOCX is a ZIP: one that would unpack past EVIDENCE_UNPACKED_BYTES, or shrinks more than
+# EVIDENCE_ZIP_RATIO times, is a ZIP bomb and refused before anything is unpacked. A file name
+# longer than EVIDENCE_NAME_CHARS is shortened (its extension kept).
+EVIDENCE_BYTES = 50 * 1024 * 1024
+EVIDENCE_UNPACKED_BYTES = 200 * 1024 * 1024
+EVIDENCE_ZIP_RATIO = 100
+EVIDENCE_NAME_CHARS = 120
+EVIDENCE_PER_ITEM = 20

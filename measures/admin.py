@@ -40,6 +40,8 @@ from measures.models import (
     Measure,
     Membership,
     Method,
+    OitItem,
+    OitList,
     OutboxMessage,
     Outcome,
     Publication,
@@ -49,6 +51,7 @@ from measures.models import (
     SignInEvent,
 )
 from measures.notifications.outbox import message_retry
+from measures.oit.services import oit_list_copy
 from reports.archive import latest_publications, write_pdfs_zip
 
 
@@ -468,3 +471,28 @@ class OutboxMessageAdmin(admin.ModelAdmin):
             % {"count": thai.thai_digits(len(failed))},
             messages.SUCCESS,
         )
+
+
+class OitItemInline(admin.TabularInline):
+    model = OitItem
+    extra = 0
+    fields = ["order", "code", "title", "group", "satisfied_by", "fiscal_year_offset"]
+
+
+@admin.register(OitList)
+class OitListAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "confidence"]
+    inlines = [OitItemInline]
+    actions = ["copy_to_next_year"]
+
+    @admin.action(description=_("Copy the selected lists to the next year"))
+    def copy_to_next_year(self, request, queryset):
+        for oit_list in queryset:
+            try:
+                new = oit_list_copy(oit_list=oit_list, year=oit_list.year + 1)
+            except ValidationError as error:
+                self.message_user(request, error.messages[0], messages.ERROR)
+            else:
+                self.message_user(
+                    request, _("%(new)s made; check and edit it.") % {"new": new}, messages.SUCCESS
+                )

@@ -10,7 +10,7 @@ from measures.citations import score_citation
 from measures.models import IndicatorScore, Measure, Report
 
 # Keys may be added within a version (version 1 gained "approval", outcomes' "citation" and
-# "sign_off").
+# "sign_off", measures' "evidence").
 SCHEMA_VERSION = 1
 
 
@@ -50,9 +50,9 @@ def report_document(report: Report) -> dict:
         },
         "fiscal_year": report.fiscal_year,
         "introduction": report.introduction or report.default_introduction(),
-        "measures": [
-            measure_document(measure, citations) for measure in report.measures.with_lists()
-        ],
+        "measures": _numbered_evidence(
+            [measure_document(measure, citations) for measure in report.measures.with_lists()]
+        ),
         "scores": [scores[number] for number in sorted(scores)],
         "approval": report.approval(),
         "sign_off": agency.sign_off_roles(),
@@ -83,7 +83,39 @@ def measure_document(measure: Measure, citations: dict[int, str | None]) -> dict
         "methods": [item.text for item in measure.methods.all()],
         "results": [item.text for item in measure.results.all()],
         "outcomes": [_outcome(item, citations) for item in measure.outcomes.all()],
+        "evidence": [_evidence(evidence) for evidence in measure.evidence.all()],
     }
+
+
+def _evidence(evidence) -> dict:
+    """A link or file given for one of the measure's results. A file is named by its content,
+    so that the publication keeps sending the version it was published with."""
+    entry = {
+        "id": evidence.pk,
+        "result": evidence.result_number,
+        "title": evidence.title,
+        "kind": evidence.kind,
+        "url": evidence.url,
+    }
+    if version := evidence.current_file():
+        entry["file"] = {
+            "name": version.name,
+            "content_type": version.content_type,
+            "sha256": version.sha256,
+            "storage_name": version.file.name,
+        }
+    return entry
+
+
+def _numbered_evidence(measures: list[dict]) -> list[dict]:
+    """Numbers the evidence through the report, in reading order, as the PDF lists it."""
+    number = 0
+    for measure in measures:
+        measure["evidence"].sort(key=lambda entry: (entry["result"], entry["id"]))
+        for entry in measure["evidence"]:
+            number += 1
+            entry["number"] = number
+    return measures
 
 
 def _outcome(item, citations: dict[int, str | None]) -> dict:

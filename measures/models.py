@@ -622,7 +622,12 @@ class MeasureQuerySet(models.QuerySet):
     def with_lists(self):
         """Everything the six-column table shows, in a fixed number of queries."""
         return self.prefetch_related(
-            "divisions", "indicators", "methods", "results", "outcomes__indicator"
+            "divisions",
+            "indicators",
+            "methods",
+            "results",
+            "outcomes__indicator",
+            "evidence__files",
         )
 
 
@@ -1115,3 +1120,4 @@ class HandIn(models.Model):
 
 # The e-mail outbox and each person's choice of notifications live in their own package.
 from measures.notifications.models import NotificationOptOut, OutboxMessage  # noqa: E402, F401
+from measures.oit.models import Evidence, EvidenceFile, OitItem, OitList  # noqa: E402, F401

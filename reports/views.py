@@ -19,6 +19,7 @@ from django_tasks.exceptions import TaskResultDoesNotExist
 from itaportal.pagination import paginate
 from measures.document import report_document
 from measures.models import Agency, Publication, Report, public_publication
+from measures.oit.ita_page import public_ita_years
 from measures.plan import plan_document
 from reports.artefacts import draft_pdf_path, page_etag
 from reports.forms import IndexFilterForm
@@ -116,7 +117,8 @@ def agency_detail(request, slug):
     page = paginate(request, reports, REPORTS_PER_PAGE)
     if not page.paginator.count:
         raise Http404("No published report")
-    return render(request, "reports/agency.html", {"agency": agency, "page_obj": page})
+    context = {"agency": agency, "page_obj": page, "ita_years": public_ita_years(agency)}
+    return render(request, "reports/agency.html", context)
 
 
 @dataclass

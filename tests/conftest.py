@@ -1,10 +1,8 @@
 import os
 import shutil
 import uuid
-from importlib import import_module
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
@@ -58,10 +56,6 @@ def _empty_cache():
 
 @pytest.fixture
 def demo_report(db) -> Report:
-    # A live-server (transactional) test empties every table after it, the indicators that a
-    # migration loads included: put them back for the tests that follow.
-    import_module("measures.migrations.0002_indicators").load_indicators(apps, None)
-    import_module("measures.migrations.0014_ita_results_and_plan").seed_level_rules(apps, None)
     # The report alone, as before the plan existed; demo_plan adds the plan `make run` loads.
     load_demo(plan=False)
     return Report.objects.get(agency__slug="mueang-phalai", fiscal_year=2568)

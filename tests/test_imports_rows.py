@@ -118,6 +118,7 @@ def test_the_dry_run_previews_new_changed_and_unchanged_rows_and_writes_nothing(
         "methods": ["วิธีเดียว"],
         "results": [],
         "outcomes": [],
+        "evidence": [],
     }
 
 

@@ -253,8 +253,9 @@ def test_the_draft_preview_takes_a_fixed_number_of_queries(
     add_measures(demo_report, extra)
     client.force_login(coordinator)
     # session, user, the check for a two-factor device, report, membership, scores, measures and
-    # their five prefetched lists, plus the banner's check for a publication
-    with django_assert_num_queries(14):
+    # their six prefetched lists (the results' evidence: none here, so not its files), plus the
+    # banner's check for a publication
+    with django_assert_num_queries(15):
         response = client.get(PAGE)
     assert measure_rows(response) == 6 + extra + 1
 

@@ -17,12 +17,17 @@ from measures.models import (
     AcceptedWord,
     Change,
     Division,
+    Evidence,
     Measure,
     Membership,
+    OitItem,
     Publication,
     Report,
 )
+from measures.oit.services import evidence_add
+from measures.oit.uploads import check_upload
 from reports.pdf import render_report_pdf
+from tests.evidence_samples import jpeg_bytes, upload
 from tests.test_staff_access import POST_DATA, state
 
 CSRF_REFUSED = b"csrf-refused"
@@ -108,16 +113,58 @@ STAFF_TARGETS = {
     "word_delete": lambda report: {
         "pk": AcceptedWord.objects.create(agency=report.agency, word="บัวลาย").pk
     },
+    "measure_evidence": lambda report: {"pk": report.measures.get(number=6).pk},
+    "evidence": lambda report: {"pk": _result_file(report).pk},
+    "evidence_delete": lambda report: {"pk": _result_file(report).pk},
+    "evidence_version": lambda report: {
+        "pk": _result_file(report).pk,
+        "version": _result_file(report).current_file().pk,
+    },
 }
+# Staff URLs whose id names something national, not any agency's: an OIT item of the year.
+NATIONAL_IDS = {"ita_item"}
 STAFF_IDS = [
     (route, pattern.name)
     for route, pattern in _walk(get_resolver().url_patterns)
-    if route.startswith("staff/") and set(pattern.pattern.converters) - {"year"}
+    if route.startswith("staff/")
+    and set(pattern.pattern.converters) - {"year"}
+    and pattern.name not in NATIONAL_IDS
 ]
+
+
+def _result_file(report) -> Evidence:
+    """The demo agency's photo of measure 6's first result (made once)."""
+    measure = report.measures.get(number=6)
+    return measure.evidence.first() or evidence_add(
+        agency=report.agency,
+        by=None,
+        measure=measure,
+        result_number=1,
+        upload=check_upload(upload("ภาพ.jpg", jpeg_bytes())),
+    )
 
 
 def test_every_staff_url_with_an_id_is_tried_across_agencies():
     assert {name for _route, name in STAFF_IDS} == set(STAFF_TARGETS)
+
+
+def test_another_agency_sees_and_adds_only_its_own_evidence_of_a_national_item(
+    client, demo_report, coordinator, intruder
+):
+    item = OitItem.objects.get(oit_list__year=2568, code="O21")
+    evidence_add(
+        agency=demo_report.agency, by=coordinator, oit_item=item, url="https://example.org/a"
+    )
+    client.force_login(intruder)
+    page = client.get(f"/staff/2568/ita/{item.pk}/").content.decode()
+    assert "https://example.org/a" not in page
+    assert demo_report.agency.name not in page
+    client.post(f"/staff/2568/ita/{item.pk}/", {"url": "https://example.org/b"})
+    assert (
+        Evidence.objects.get(url="https://example.org/b").agency
+        == intruder.memberships.get().agency
+    )
+    assert Evidence.objects.filter(agency=demo_report.agency).count() == 1
 
 
 @pytest.fixture
@@ -136,13 +183,13 @@ def test_another_agencys_ids_are_not_found(
     url = "/" + re.sub(
         r"<(?:\w+:)?(\w+)>", lambda m: str(STAFF_TARGETS[name](demo_report)[m.group(1)]), route
     )
-    before = state(demo_report)
+    before = state(demo_report), list(Evidence.objects.values_list("pk", "url"))
     response = getattr(client, method)(
         url, POST_DATA.get(f"/{route}".replace("<int:pk>", "{m}"), {})
     )
     # 405: a POST-only URL refuses the GET before looking anything up.
     assert response.status_code in (403, 404, 405)
-    assert state(demo_report) == before
+    assert (state(demo_report), list(Evidence.objects.values_list("pk", "url"))) == before
     assert demo_report.agency.name not in response.content.decode()
 
 

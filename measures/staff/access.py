@@ -10,7 +10,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from measures.models import AcceptedWord, Division, Measure, Membership, Publication, Report
+from measures.models import (
+    AcceptedWord,
+    Division,
+    Evidence,
+    Measure,
+    Membership,
+    Publication,
+    Report,
+)
 
 AGENCY_LOOKUP = {
     Report: "agency",
@@ -19,6 +27,7 @@ AGENCY_LOOKUP = {
     Membership: "agency",
     AcceptedWord: "agency",
     Division: "agency",
+    Evidence: "agency",
 }
 
 

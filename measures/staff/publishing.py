@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from measures import thai, workflow
 from measures.models import Change, Publication, Report
+from measures.oit.ita_page import ita_rows
 from measures.staff.access import approver, coordinator, get_for_user, reviewer
 from measures.staff.forms import DecisionForm, ReturnForm, SubmitForm, WithdrawalForm
 
@@ -166,6 +167,8 @@ def review(request, year: int):
             "blocking": _blocking_summary(blocking),
             "error_count": sum(r.finding.is_error for r in reviewed),
             "warning_count": sum(not r.finding.is_error for r in reviewed),
+            # Not a finding of the report itself: the OIT items of its year still without evidence.
+            "ita_missing": [row for row in ita_rows(report.agency, year) if not row.has_evidence],
         },
     )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from measures.staff import imports, people, plans, publishing, views, years
+from measures.staff import evidence, imports, people, plans, publishing, views, years
 from measures.staff.years import year_page
 
 
@@ -37,6 +37,8 @@ urlpatterns = [
     year_path("versions/", publishing.publications, name="publications"),
     year_path("versions/<int:version>/", publishing.publication_detail, name="publication"),
     year_path("withdraw/", publishing.report_withdraw, name="withdraw"),
+    year_path("ita/", evidence.ita_items, name="ita"),
+    year_path("ita/<int:item>/", evidence.ita_item, name="ita_item"),
     *(
         year_path(f"{action}/", publishing.report_decide, {"action": action}, name=action)
         for action in publishing.DECISIONS
@@ -55,4 +57,12 @@ urlpatterns = [
     path("measures/<int:pk>/delete/", views.measure_delete, name="measure_delete"),
     path("measures/<int:pk>/move/", views.measure_move, name="measure_move"),
     path("measures/<int:pk>/history/", views.measure_history, name="measure_history"),
+    path("measures/<int:pk>/evidence/", evidence.measure_evidence, name="measure_evidence"),
+    path("evidence/<int:pk>/", evidence.evidence_detail, name="evidence"),
+    path("evidence/<int:pk>/delete/", evidence.evidence_delete, name="evidence_delete"),
+    path(
+        "evidence/<int:pk>/versions/<int:version>/",
+        evidence.evidence_version,
+        name="evidence_version",
+    ),
 ]

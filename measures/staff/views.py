@@ -15,6 +15,7 @@ from measures import editing, thai
 from measures.document import report_document
 from measures.fiscal_year import handins, opening
 from measures.models import Change, Measure, Report
+from measures.oit.ita_page import ita_rows
 from measures.staff.access import (
     coordinator,
     get_for_user,
@@ -98,7 +99,14 @@ def _year_context(report: Report, membership) -> dict:
         "sent_back": sent_back,
         "deadline_form": DeadlineForm(initial={"deadline": report.deadline}),
         "overdue": report.deadline is not None and report.deadline < timezone.localdate(),
+        **(_ita_context(report) if membership.is_coordinator else {}),
     }
+
+
+def _ita_context(report: Report) -> dict:
+    """The year's OIT items, and those without evidence, for the coordinator's dashboard."""
+    rows = ita_rows(report.agency, report.fiscal_year)
+    return {"ita_rows": rows, "ita_missing": [row for row in rows if not row.has_evidence]}
 
 
 @login_required

@@ -1,6 +1,8 @@
 from decimal import Decimal
 
 from django import template
+from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from measures import citations
@@ -82,3 +84,37 @@ def person(user) -> str:
     if user is None:
         return _("someone")
     return user.get_full_name() or user.get_username()
+
+
+@register.simple_tag
+def evidence_href(document: dict, entry: dict, absolute: bool = False) -> str:
+    """Where a result's evidence opens: its link, or the portal's URL of its file (absolute in
+    print, where the reader types it)."""
+    if entry["kind"] == "link":
+        return entry["url"]
+    path = reverse(
+        "reports:result_file",
+        args=[document["agency"]["slug"], document["fiscal_year"], entry["id"]],
+    )
+    return settings.PORTAL_URL + path if absolute else path
+
+
+@register.simple_tag
+def report_evidence(document: dict) -> list[tuple[dict, dict]]:
+    """Every result's evidence of the report in its numbered order, with its measure."""
+    return [
+        (measure, entry)
+        for measure in document["measures"]
+        for entry in measure.get("evidence", ())
+    ]
+
+
+@register.filter
+def evidence_label(entry: dict) -> str:
+    """What a result's evidence is called: its description, else its file's name or its link."""
+    return entry["title"] or entry.get("file", {}).get("name") or entry["url"]
+
+
+@register.filter
+def evidence_file_name(entry: dict) -> str:
+    return entry.get("file", {}).get("name", "")

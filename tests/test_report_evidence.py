@@ -1,0 +1,96 @@
+import subprocess
+
+import pytest
+
+from measures.oit.services import evidence_add, evidence_replace_file
+from measures.oit.uploads import check_upload
+from measures.workflow import report_publish
+from tests.evidence_samples import jpeg_bytes, pdf_bytes, upload
+
+
+@pytest.fixture
+def photo(demo_report, staff_palad):
+    measure = demo_report.measures.get(number=2)
+    return evidence_add(
+        agency=demo_report.agency,
+        by=staff_palad,
+        measure=measure,
+        result_number=2,
+        title="ภาพการประชุมประชาคม",
+        upload=check_upload(upload("ภาพประชุม.jpg", jpeg_bytes())),
+    )
+
+
+@pytest.fixture
+def order_link(demo_report, staff_palad):
+    return evidence_add(
+        agency=demo_report.agency,
+        by=staff_palad,
+        measure=demo_report.measures.get(number=5),
+        result_number=1,
+        title="คำสั่งแต่งตั้งคณะทำงาน",
+        url="https://example.org/order-5",
+    )
+
+
+@pytest.fixture
+def published(demo_report, photo, order_link):
+    return report_publish(report=demo_report, acknowledge_warnings=True)
+
+
+def test_the_report_page_shows_the_evidence_under_its_result(client, demo_report, published, photo):
+    page = client.get("/mueang-phalai/2568/").content.decode()
+    assert (
+        f'<a class="evidence-ref" href="/mueang-phalai/2568/evidence/{photo.pk}/">[๑] '
+        "ภาพการประชุมประชาคม</a>"
+    ) in page
+    assert (
+        '<a class="evidence-ref" href="https://example.org/order-5">[๒] คำสั่งแต่งตั้งคณะทำงาน</a>'
+        in page
+    )
+    measure = demo_report.measures.get(number=2)
+    second_result = measure.results.get(order=2).text
+    photo_ref = page.index("[๑] ภาพการประชุมประชาคม</a>")
+    assert page.index(second_result) < photo_ref < page.index(measure.outcomes.first().text)
+
+
+def test_the_pdf_lists_the_evidence_numbered_after_the_table_with_urls(client, published, photo):
+    response = client.get("/mueang-phalai/2568/report.pdf")
+    pdf = b"".join(response.streaming_content) if response.streaming else response.content
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    notes = text[text.index("หลักฐานของผลการดำเนินการ") :]
+    assert "[๑] มาตรการที่ ๒ ผลการดำเนินการข้อที่ ๒: ภาพการประชุมประชาคม (ภาพประชุม.jpg)" in notes
+    assert f"\nhttp://127.0.0.1:8000/mueang-phalai/2568/evidence/{photo.pk}/\n" in notes
+    assert "[๒] มาตรการที่ ๕ ผลการดำเนินการข้อที่ ๑: คำสั่งแต่งตั้งคณะทำงาน" in notes
+    assert "\nhttps://example.org/order-5\n" in notes
+
+
+def test_a_published_results_file_keeps_its_published_version(
+    client, demo_report, published, photo, staff_palad
+):
+    url = f"/mueang-phalai/2568/evidence/{photo.pk}/"
+    evidence_replace_file(
+        evidence=photo, upload=check_upload(upload("ภาพใหม่.jpg", jpeg_bytes((0, 0, 200)))), by=None
+    )
+    response = client.get(url)
+    assert response["Content-Type"] == "image/jpeg"
+    assert b"".join(response.streaming_content) == jpeg_bytes()
+    # The member's draft page links the newest.
+    client.force_login(staff_palad)
+    assert b"".join(client.get(url).streaming_content) == jpeg_bytes((0, 0, 200))
+
+
+def test_evidence_added_after_publishing_is_not_public_until_the_next(
+    client, demo_report, published, staff_palad
+):
+    later = evidence_add(
+        agency=demo_report.agency,
+        by=staff_palad,
+        measure=demo_report.measures.get(number=1),
+        result_number=1,
+        upload=check_upload(upload("ร่าง.pdf", pdf_bytes())),
+    )
+    assert client.get(f"/mueang-phalai/2568/evidence/{later.pk}/").status_code == 404
+    assert "ร่าง.pdf" not in client.get("/mueang-phalai/2568/").content.decode()
