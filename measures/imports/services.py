@@ -89,6 +89,8 @@ class RowOutcome:
     number: int | None
     title: str
     errors: list[str] = field(default_factory=list)
+    # What the reader changed or read differently from how the file writes it.
+    notes: list[str] = field(default_factory=list)
     # For a changed measure: (column, before, after) for each column that changes.
     changes: list[tuple[str, str, str]] = field(default_factory=list)
 
@@ -106,6 +108,8 @@ class ImportOutcome:
     # What the file says about the agency unlike its record (a cover's misspelt district): shown,
     # never a reason to refuse the file.
     warnings: list[Finding] = field(default_factory=list)
+    # What the reader left out or read differently, for the whole file (rows skipped, …).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -193,15 +197,15 @@ def report_import_legacy(
     """
     divisions = report.agency.division_names()
     try:
-        data = read_upload(file)
-        if format == "docx":
-            parsed = parse_report_docx(data, divisions)
-        else:
-            parsed = parse_report_text(decode_text(data), divisions)
+        parsed = report_read(
+            read_upload(file), format=format, divisions=divisions, fiscal_year=report.fiscal_year
+        )
     except (SpreadsheetError, ReportTextError) as error:
         return ImportOutcome(errors=[str(error)])
     existing = {m["number"]: m for m in report_document(report)["measures"]}
-    outcome = ImportOutcome(warnings=report_text_warnings(parsed, report.agency))
+    outcome = ImportOutcome(
+        warnings=report_text_warnings(parsed, report.agency), notes=parsed.notes
+    )
     for measure in parsed.measures:
         before = existing.pop(measure.number, None)
         changes = []
@@ -212,7 +216,14 @@ def report_import_legacy(
         else:
             kind = RowOutcome.UNCHANGED
         outcome.rows.append(
-            RowOutcome(measure.line, kind, measure.number, measure.title, changes=changes)
+            RowOutcome(
+                measure.line,
+                kind,
+                measure.number,
+                measure.title,
+                notes=measure.notes,
+                changes=changes,
+            )
         )
     outcome.rows += [
         RowOutcome(None, RowOutcome.DELETED, number, gone["title"])
@@ -224,6 +235,17 @@ def report_import_legacy(
             report.reopen()
         outcome.committed = True
     return outcome
+
+
+def report_read(
+    data: bytes, *, format: str, divisions: list[str], fiscal_year: int
+) -> ParsedReport:
+    """Last year's report read from a file's bytes: a Word file (``format`` "docx") or text
+    (tabs, a PDF's or web page's copy, HTML), in UTF-8, UTF-16 or Thai Windows' cp874.
+    Raises SpreadsheetError or ReportTextError, in the user's language, naming row or line."""
+    if format == "docx":
+        return parse_report_docx(data, divisions, fiscal_year=fiscal_year)
+    return parse_report_text(decode_text(data), divisions, fiscal_year=fiscal_year)
 
 
 def _parsed_document(measure: ParsedMeasure, divisions: list[str]) -> dict:
