@@ -40,6 +40,8 @@ def parse_report_docx(
         preamble, rows, notes = _read(stream, bullets)
     except etree.LxmlError:
         raise SpreadsheetError(not_a_message(KIND)) from None
+    except ReportTextError as error:
+        raise _row_error(error) from None
     if not rows:
         raise SpreadsheetError(_("The Word file has no table of measures."))
     try:
@@ -49,10 +51,14 @@ def parse_report_docx(
             raise SpreadsheetError(_("The Word file has no table of measures."))
         return parse_table(table, divisions, fiscal_year=fiscal_year)
     except ReportTextError as error:
-        raise SpreadsheetError(
-            _("Table row %(row)s: %(message)s")
-            % {"row": thai.thai_digits(error.line), "message": error.message}
-        ) from None
+        raise _row_error(error) from None
+
+
+def _row_error(error: ReportTextError) -> SpreadsheetError:
+    return SpreadsheetError(
+        _("Table row %(row)s: %(message)s")
+        % {"row": thai.thai_digits(error.line), "message": error.message}
+    )
 
 
 def _bullet_lists(archive) -> set[tuple[str, str]]:

@@ -396,7 +396,13 @@ def _with_preamble(preamble: list[str], measures: list[ParsedMeasure]) -> Parsed
         cover, rest = cover[:-1], cover[-1:]
     if not rest:
         notes.append(_("No introductory sentence before the table: the report keeps its own."))
-    introduction = normalise(" ".join(rest))
+    # The introduction is one paragraph; what follows it is the table's own title.
+    notes += [
+        _("“%(text)s”, before the table, is not the introduction: left out.")
+        % {"text": normalise(line)[:80]}
+        for line in rest[1:]
+    ]
+    introduction = normalise(" ".join(rest[:1]))
     _check_length(1, _("introductory sentence"), introduction, limits.INTRODUCTION_CHARS)
     return ParsedReport(
         cover_lines=[normalise(line) for line in cover],
