@@ -169,7 +169,7 @@ def read_divisions(line: int, cell: str, known: list[str]) -> tuple[list[str], l
     abbreviation ending in ฯ is the one division whose name starts like it.
     """
     text = _ALL_DIVISIONS.sub(" ทุกกอง ", _TAG.sub(" ", cell))
-    text = normalise(re.sub(r"[,;/、]", " ", text))
+    text = normalise(re.sub(r"[,;/、]|^\s*[-•▪●○◦*–]", " ", text, flags=re.MULTILINE))
     by_length = sorted(known, key=len, reverse=True)
     found: list[str] = []
     notes: list[str] = []

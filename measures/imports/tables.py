@@ -303,9 +303,11 @@ class _HTMLTable(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.paragraphs: list[str] = []
-        self.rows: list[tuple[int, list[str]]] = []
+        self.rows: list[tuple[int, list[str], int]] = []  # (row, cells, which table)
         self.depth = 0
         self.lists: list[list] = []  # for each open list: [ordered, count]
+        self.items: list[tuple[int, str]] = []  # open list items: where they start, their mark
+        self.tables = 0
         self.cells: list[str] | None = None
         self.text: list[str] = []
         self.bold = 0
@@ -313,6 +315,7 @@ class _HTMLTable(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag == "table":
             self.depth += 1
+            self.tables += self.depth == 1
             if self.depth > 1:
                 raise ReportTextError(len(self.rows) + 1, _("A table inside a table's cell."))
         elif self.depth == 1 and tag == "tr":
@@ -328,7 +331,7 @@ class _HTMLTable(HTMLParser):
             if self.lists:
                 self.lists[-1][1] += 1
                 ordered, count = self.lists[-1]
-                self.text.append(f"{count}. " if ordered else "- ")
+                self.items.append((len(self.text), f"{count}. " if ordered else "- "))
         elif tag in self.BLOCKS:
             self.text.append("\n")
         elif tag in ("b", "strong"):
@@ -342,10 +345,15 @@ class _HTMLTable(HTMLParser):
             self.cells.extend([text.strip()] * self.span)
             self.text = []
         elif self.depth == 1 and tag == "tr" and self.cells is not None:
-            self.rows.append((len(self.rows) + 1, self.cells))
+            self.rows.append((len(self.rows) + 1, self.cells, self.tables))
             if len(self.rows) > limits.IMPORT_SHEET_ROWS:
                 raise _too_many_measures(len(self.rows))
             self.cells = None
+        elif tag == "li" and self.items:
+            # The list's number or bullet, unless the item is written with its own number.
+            start, marker = self.items.pop()
+            if not _ITEM_START.match("".join(self.text[start:])):
+                self.text.insert(start, marker)
         elif tag in ("ol", "ul") and self.lists:
             self.lists.pop()
         elif tag in ("b", "strong"):
@@ -364,13 +372,20 @@ class _HTMLTable(HTMLParser):
 
 
 def html_table(text: str) -> Table:
-    """The table of an HTML page or of a table pasted from a browser as HTML."""
+    """The table of an HTML page or of a table pasted from a browser as HTML: the tables with a
+    header row (a page's other tables, such as the scores, are left out and noted)."""
     parser = _HTMLTable()
     parser.feed(text)
     parser.close()
-    if not parser.rows:
-        raise ReportTextError(1, _("The file has no table of measures."))
-    table = rows_table(parser.paragraphs, parser.rows)
+    with_header = {table for _row, cells, table in parser.rows if header_columns(cells)}
+    rows = [(row, cells) for row, cells, table in parser.rows if table in with_header]
+    table = rows_table(parser.paragraphs, rows)
     if not table.rows:
         raise ReportTextError(1, _("The file has no table of measures."))
+    left_out = {table for _row, _cells, table in parser.rows} - with_header
+    table.notes += [
+        _("Table %(table)s has no header row of a report: left out.")
+        % {"table": thai.thai_digits(number)}
+        for number in sorted(left_out)
+    ]
     return table
