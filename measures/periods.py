@@ -64,12 +64,20 @@ def _year(text: str | None) -> int | None:
     return 2500 + year if year < 100 else year
 
 
-def parse_period(text: str, *, fiscal_year: int) -> Period:
+def _given(fiscal_year: int | None, text: str) -> int:
+    if fiscal_year is None:
+        raise PeriodError(
+            _("The period “%(text)s” gives no year, and neither does the file.") % {"text": text}
+        )
+    return fiscal_year
+
+
+def parse_period(text: str, *, fiscal_year: int | None) -> Period:
     """The period ``text`` states; ``fiscal_year`` resolves what it leaves out ("ตลอดปีงบประมาณ",
     months without a year). PeriodError, in Thai, for what cannot be read."""
     text = re.sub(r"\s+", " ", text).strip()
     if match := _FISCAL_YEAR.match(text):
-        year = _year(match["year"]) or fiscal_year
+        year = _year(match["year"]) or _given(fiscal_year, text)
         return Period(10, year - 1, 9, year)
     match = _RANGE.match(text)
     if not match:
@@ -96,7 +104,7 @@ def parse_period(text: str, *, fiscal_year: int) -> Period:
     end_year = _year(match["end_year"]) or _year(match["start_year"])
     start_year = _year(match["start_year"])
     if end_year is None:  # months alone fall in the fiscal year: ต.ค.–ธ.ค. in the year before
-        end_year = fiscal_year - (1 if end_month >= 10 else 0)
+        end_year = _given(fiscal_year, text) - (1 if end_month >= 10 else 0)
     if start_year is None:
         start_year = end_year if start_month <= end_month else end_year - 1
     if thai.month_index(end_month, end_year) < thai.month_index(start_month, start_year):
