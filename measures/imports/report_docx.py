@@ -28,7 +28,11 @@ MAX_PARAGRAPHS = limits.IMPORT_ROWS * 6 * limits.ITEMS_PER_LIST
 
 
 def parse_report_docx(
-    data: bytes, divisions: list[str], *, fiscal_year: int | None = None
+    data: bytes,
+    divisions: list[str],
+    *,
+    fiscal_year: int | None = None,
+    mapped: dict[str, list[str]] | None = None,
 ) -> ParsedReport:
     archive = open_zip(data, KIND)
     try:
@@ -49,16 +53,20 @@ def parse_report_docx(
         table.notes += notes
         if not table.rows:
             raise SpreadsheetError(_("The Word file has no table of measures."))
-        return parse_table(table, divisions, fiscal_year=fiscal_year)
+        return parse_table(table, divisions, fiscal_year=fiscal_year, mapped=mapped)
     except ReportTextError as error:
         raise _row_error(error) from None
 
 
 def _row_error(error: ReportTextError) -> SpreadsheetError:
-    return SpreadsheetError(
+    """The error named by the table's row, as a Word file has no lines; the units that are no
+    division (UnknownDivisions.names) kept for the preview to offer mapping."""
+    converted = SpreadsheetError(
         _("Table row %(row)s: %(message)s")
         % {"row": thai.thai_digits(error.line), "message": error.message}
     )
+    converted.names = getattr(error, "names", [])
+    return converted
 
 
 def _bullet_lists(archive) -> set[tuple[str, str]]:

@@ -160,20 +160,40 @@ def parse_period(line: int, cell: str, fiscal_year: int | None) -> periods.Perio
         raise ReportTextError(line, _column_message("period", str(error))) from None
 
 
-def read_divisions(line: int, cell: str, known: list[str]) -> tuple[list[str], list[str]]:
+# A section (งาน…, ฝ่าย…) written before its division belongs to it; a word starting so, or as a
+# division does, starts another unit.
+_SECTION_WORDS = ("งาน", "ฝ่าย")
+_UNIT_WORDS = (*_SECTION_WORDS, "กอง", "สำนัก", "ส่วน", "หน่วย")
+
+
+class UnknownDivisions(ReportTextError):
+    """Responsible units the agency has no division or remembered mapping for; ``names`` holds
+    every one in the file once the whole table has been read, for the preview to offer mapping."""
+
+    def __init__(self, line: int, message: str, names: list[str]):
+        super().__init__(line, message)
+        self.names = names
+
+
+def read_divisions(
+    line: int, cell: str, known: list[str], mapped: dict[str, list[str]] | None = None
+) -> tuple[list[str], list[str]]:
     """Division names in a cell and notes on how they were read.
 
     Names are separated by spaces, commas, slashes or lines, and may themselves contain spaces,
     so the longest known name is taken first. "ทุกกอง" (and its kin) stands for every division; a
-    unit written before its division ("งานการเจ้าหน้าที่ สำนักปลัด") is that division; an
-    abbreviation ending in ฯ is the one division whose name starts like it.
+    section written before its division ("งานการเจ้าหน้าที่ สำนักปลัด") is that division; an
+    abbreviation ending in ฯ is the one division whose name starts like it; ``mapped`` gives the
+    divisions of the names the agency's coordinator mapped in earlier imports.
     """
     text = _ALL_DIVISIONS.sub(" ทุกกอง ", _TAG.sub(" ", cell))
     text = normalise(re.sub(r"[,;/、]|^\s*[-•▪●○◦*–]", " ", text, flags=re.MULTILINE))
-    by_length = sorted(known, key=len, reverse=True)
+    mapped = mapped or {}
+    by_length = sorted([*known, *mapped], key=len, reverse=True)
     found: list[str] = []
     notes: list[str] = []
-    unit: list[str] = []  # words not a division, waiting for the division they belong to
+    unknown: list[str] = []
+    section: list[str] = []  # words of a section (งาน…, ฝ่าย…), waiting for its division
     position = 0  # read in place: slicing off each name would cost the square of a long cell
     while position < len(text):
         name = next(
@@ -186,37 +206,43 @@ def read_divisions(line: int, cell: str, known: list[str]) -> tuple[list[str], l
             None,
         )
         word = text[position:].split(" ", 1)[0][:100]
-        if name is None and word == "ทุกกอง":
-            found.extend(n for n in known if n not in found)
+        names = [name] if name in known else mapped.get(name, [])
+        if name in mapped and name not in known:
+            notes.append(
+                _("“%(text)s” read as %(name)s, as this agency's coordinator chose before.")
+                % {"text": name, "name": ", ".join(names) or "-"}
+            )
+        elif name is None and word == "ทุกกอง":
+            name, names = word, known
             notes.append(_("“%(text)s” read as every division.") % {"text": word})
-            position += len(word) + 1
-            continue
-        if name is None and word.endswith("ฯ"):
+        elif name is None and word.endswith("ฯ"):
             stems = [n for n in known if n.startswith(word[:-1]) and n != word]
             if len(stems) == 1:
-                name = stems[0]
-                notes.append(_("“%(text)s” read as %(name)s.") % {"text": word, "name": name})
-                position += len(word) - len(name)
+                name, names = word, stems
+                notes.append(_("“%(text)s” read as %(name)s.") % {"text": word, "name": stems[0]})
         if name is None:
-            # Only a section (งาน…, ฝ่าย…) waits for its division; anything else is unknown.
-            if (not word.startswith(("งาน", "ฝ่าย")) and not unit) or len(unit) > 5:
-                unit.append(word)
-                break
-            unit.append(word)
+            if section and (word.startswith(_UNIT_WORDS) or len(section) > 5):
+                unknown.append(" ".join(section))
+                section = []
+            if word.startswith(_SECTION_WORDS) or section:
+                section.append(word)
+            else:
+                unknown.append(word)
             position += len(word) + 1
             continue
-        if unit:
+        if section:
             notes.append(
-                _("“%(text)s” read as %(name)s.") % {"text": " ".join([*unit, name]), "name": name}
+                _("“%(text)s” read as %(name)s.")
+                % {"text": " ".join([*section, name]), "name": ", ".join(names)}
             )
-            unit = []
-        if name not in found:
-            found.append(name)
+            section = []
+        found.extend(n for n in names if n not in found)
         position += len(name) + 1
-    if unit:
-        raise ReportTextError(
-            line,
-            _("The agency has no division “%(name)s”.") % {"name": " ".join(unit)},
+    if section:
+        unknown.append(" ".join(section))
+    if unknown:
+        raise UnknownDivisions(
+            line, _("The agency has no division “%(name)s”.") % {"name": unknown[0]}, unknown
         )
     if not found:
         raise ReportTextError(line, _("No responsible division is given."))
@@ -247,7 +273,9 @@ _NOTES = {
 }
 
 
-def _parse_row(row: Row, divisions: list[str], fiscal_year: int | None) -> ParsedMeasure:
+def _parse_row(
+    row: Row, divisions: list[str], fiscal_year: int | None, mapped: dict[str, list[str]]
+) -> ParsedMeasure:
     line, cells = row.line, row.cells
     notes: list[str] = []
     number, title = parse_title(line, cells["title"], notes)
@@ -300,7 +328,10 @@ def _parse_row(row: Row, divisions: list[str], fiscal_year: int | None) -> Parse
             _("Period “%(text)s” read as %(period)s.") % {"text": written, "period": period}
         )
     try:
-        names, division_notes = read_divisions(line, cells["divisions"], divisions)
+        names, division_notes = read_divisions(line, cells["divisions"], divisions, mapped)
+    except UnknownDivisions as error:
+        message = _column_message("divisions", error.message)
+        raise UnknownDivisions(line, message, error.names) from None
     except ReportTextError as error:
         raise ReportTextError(line, _column_message("divisions", error.message)) from None
     return ParsedMeasure(
@@ -331,21 +362,34 @@ def _check_length(line: int, column: str, text: str, limit: int) -> None:
 
 
 def parse_report_text(
-    text: str, divisions: list[str], *, fiscal_year: int | None = None
+    text: str,
+    divisions: list[str],
+    *,
+    fiscal_year: int | None = None,
+    mapped: dict[str, list[str]] | None = None,
 ) -> ParsedReport:
     """Read a whole report from text (tabs, a PDF's or a web page's copy, or HTML); ``divisions``
     are the names of the agency's divisions, ``fiscal_year`` the year a period written without
     one ("ตลอดปีงบประมาณ") falls in when the file does not say it."""
-    return parse_table(text_table(text), divisions, fiscal_year=fiscal_year)
+    return parse_table(text_table(text), divisions, fiscal_year=fiscal_year, mapped=mapped)
 
 
-def parse_table(table: Table, divisions: list[str], *, fiscal_year: int | None) -> ParsedReport:
-    """The report from a source's table (see tables.py); shared by every reader."""
+def parse_table(
+    table: Table,
+    divisions: list[str],
+    *,
+    fiscal_year: int | None,
+    mapped: dict[str, list[str]] | None = None,
+) -> ParsedReport:
+    """The report from a source's table (see tables.py); shared by every reader. Units that are
+    no division are refused once the whole table is read, all of them named (UnknownDivisions)."""
     stated = next((m for p in table.preamble if (m := _FISCAL_YEAR.search(normalise(p)))), None)
     if stated:
         fiscal_year = thai.parse_number(stated.group(1))
     measures: list[ParsedMeasure] = []
     numbers: set[int] = set()
+    unknown: dict[str, None] = {}  # in the order they come
+    first_unknown: UnknownDivisions | None = None
     for row in table.rows:
         if len(measures) == limits.MEASURES_PER_REPORT:
             raise ReportTextError(
@@ -353,7 +397,12 @@ def parse_table(table: Table, divisions: list[str], *, fiscal_year: int | None) 
                 _("A report holds at most %(limit)s measures.")
                 % {"limit": thai.thai_digits(limits.MEASURES_PER_REPORT)},
             )
-        measure = _parse_row(row, divisions, fiscal_year)
+        try:
+            measure = _parse_row(row, divisions, fiscal_year, mapped or {})
+        except UnknownDivisions as error:
+            first_unknown = first_unknown or error
+            unknown.update(dict.fromkeys(error.names))
+            continue
         if measure.number is None:
             measure.number = max(numbers, default=0) + 1
             measure.notes.insert(
@@ -368,6 +417,9 @@ def parse_table(table: Table, divisions: list[str], *, fiscal_year: int | None) 
             )
         measures.append(measure)
         numbers.add(measure.number)
+    if first_unknown:
+        first_unknown.names = list(unknown)
+        raise first_unknown
     report = _with_preamble(table.preamble, measures)
     report.notes = table.notes + report.notes
     return report
