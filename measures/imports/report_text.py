@@ -20,8 +20,6 @@ from itaportal import limits
 from measures import periods, thai
 from measures.imports.tables import ReportTextError, Row, Table, text_table
 
-__all__ = ["ReportTextError"]  # raised by every reader of a report; tests import it from here
-
 HEADERS = (
     "มาตรการ โครงการ หรือกิจกรรม",
     "วิธีดำเนินการ",
@@ -135,7 +133,7 @@ def split_items(cell: str) -> list[str]:
     return read_items(cell)[0]
 
 
-def parse_title(line: int, cell: str, notes: list[str]) -> tuple[int | None, str]:
+def parse_title(cell: str, notes: list[str]) -> tuple[int | None, str]:
     """The measure's number (None when the cell has none) and its title; a second number typed
     before the title ("๑. 1. มาตรการ…") is removed and noted."""
     text = normalise(cell)
@@ -278,7 +276,7 @@ def _parse_row(
 ) -> ParsedMeasure:
     line, cells = row.line, row.cells
     notes: list[str] = []
-    number, title = parse_title(line, cells["title"], notes)
+    number, title = parse_title(cells["title"], notes)
     if "number" in cells:
         try:
             number = thai.parse_number(cells["number"].strip().rstrip("."))

@@ -219,8 +219,8 @@ def text_table(text: str) -> Table:
             open_row = (start, so_far)
             continue
         open_row = None
-        if _one_text(so_far) is not None and not _ITEM_START.match(_one_text(so_far)):
-            table.notes.append(_skipped(start, _one_text(so_far)))
+        if (text := _one_text(so_far)) is not None and not _ITEM_START.match(text):
+            table.notes.append(_skipped(start, text))
             continue
         table.rows.append(_measure_row(start, so_far, columns))
         if len(table.rows) > limits.IMPORT_ROWS:
