@@ -4,6 +4,7 @@ items, divisions and periods, with what the reader changed listed, or is refused
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import translation
 
@@ -142,3 +143,13 @@ def test_import_report_text_reads_a_word_file(demo_report, empty_report, tmp_pat
     path.write_bytes(word_numbering()[1])
     call_command("import_report_text", str(path), agency="mueang-phalai", year=2567)
     assert document_of(empty_report) == document_of(demo_report)
+
+
+def test_the_staff_page_takes_a_saved_web_page(client, coordinator, demo_report, empty_report):
+    page = client.get("/mueang-phalai/2568/").content
+    client.force_login(coordinator)
+    upload = SimpleUploadedFile("report.html", page)
+    content = client.post("/staff/2567/import/report/", {"file": upload}).content.decode()
+    assert "ใหม่ ๖" in content
+    assert "ตารางที่ ๒ ไม่มีแถวหัวตารางของรายงาน: ไม่ได้นำเข้า" in content
+    assert "ยืนยันการนำเข้า" in content
