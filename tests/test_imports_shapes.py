@@ -108,8 +108,8 @@ def test_sub_items_stay_within_their_item_and_are_noted():
 
 
 def test_a_dash_list_is_one_item_a_line():
-    measure = parse("- ประชุม\n- รายงานผล\nต่อบรรทัด")
-    assert measure.methods == ["ประชุม", "รายงานผล ต่อบรรทัด"]
+    measure = parse("ดำเนินการดังนี้\n- ประชุม\n• รายงานผล\nต่อบรรทัด")
+    assert measure.methods == ["ดำเนินการดังนี้", "ประชุม", "รายงานผล ต่อบรรทัด"]
     assert "คอลัมน์ “วิธีดำเนินการ”: อ่านบรรทัดที่ขึ้นต้นด้วยสัญลักษณ์หัวข้อย่อยเป็นรายการละข้อ" in (measure.notes)
 
 

@@ -106,24 +106,26 @@ def read_items(cell: str) -> tuple[list[str], set[str], int]:
     text = "\n".join(line for line in lines if line)
     if not text:
         return [], found, 0
-    starts = []
+    starts = []  # (where an item's marker starts, where its text starts)
     expected = 1
     for match in _ITEM_NUMBER.finditer(text):
         if thai.parse_number(match.group(1)) == expected:
-            starts.append(match)
+            starts.append(match.span())
             expected += 1
-    bullets = list(_BULLET.finditer(text))
+    bullets = [match.span() for match in _BULLET.finditer(text)]
     sub_items = len(_SUB_ITEM.findall(text))
     if starts:
         sub_items += len(bullets)
     elif bullets:
-        starts = bullets
+        # A line before the first bullet ("ดำเนินการดังนี้") is an item of its own.
+        starts = bullets if bullets[0][0] == 0 else [(0, 0), *bullets]
         found.add("bullets")
-    if not starts or starts[0].start() != 0:
+    if not starts or starts[0][0] != 0:
         return [_SPACES.sub(" ", text)], found, sub_items
-    ends = [m.start() for m in starts[1:]] + [len(text)]
+    ends = [start for start, _end in starts[1:]] + [len(text)]
     items = [
-        _SPACES.sub(" ", text[m.end() : end]).strip() for m, end in zip(starts, ends, strict=True)
+        _SPACES.sub(" ", text[begin:end]).strip()
+        for (_start, begin), end in zip(starts, ends, strict=True)
     ]
     return items, found, sub_items
 
