@@ -33,6 +33,7 @@ from measures.models import (
     Agency,
     Change,
     Division,
+    DivisionMapping,
     Indicator,
     IndicatorScore,
     ItaResult,
@@ -389,6 +390,15 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role", "agency"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "agency__name"]
     autocomplete_fields = ["user", "agency"]
+    filter_horizontal = ["divisions"]
+
+
+@admin.register(DivisionMapping)
+class DivisionMappingAdmin(admin.ModelAdmin):
+    list_display = ["name", "agency", "all_divisions"]
+    list_filter = ["agency"]
+    search_fields = ["name", "agency__name"]
+    autocomplete_fields = ["agency"]
     filter_horizontal = ["divisions"]
 
 

@@ -163,7 +163,8 @@ class Agency(models.Model):
     short_name = models.CharField(_("short name"), max_length=100)
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     district = models.CharField(_("district"), max_length=100, blank=True)
-    province = models.CharField(_("province"), max_length=100)
+    # Blank for a national body (a ministry, a department), which the cover then names alone.
+    province = models.CharField(_("province"), max_length=100, blank=True)
     slug = models.SlugField(
         _("URL slug"), unique=True, max_length=80, validators=[validate_agency_slug]
     )
@@ -229,6 +230,16 @@ class Agency(models.Model):
     def division_names(self) -> list[str]:
         return list(self.divisions.values_list("name", flat=True))
 
+    def mapped_division_names(self) -> dict[str, list[str]]:
+        """Each remembered name (DivisionMapping) and the division names it is read as."""
+        names = self.division_names()
+        return {
+            mapping.name: names
+            if mapping.all_divisions
+            else [d.name for d in mapping.divisions.all()]
+            for mapping in self.division_mappings.prefetch_related("divisions")
+        }
+
 
 class Division(models.Model):
     """A division (ส่วนราชการ) of one agency: สำนักปลัด, กองคลัง, …"""
@@ -243,6 +254,30 @@ class Division(models.Model):
         verbose_name_plural = _("divisions")
         constraints = [
             models.UniqueConstraint(fields=["agency", "name"], name="division_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class DivisionMapping(models.Model):
+    """How the agency's report imports read a responsible unit that is not one of its divisions
+    ("งานพัสดุ", "ทุกฝ่าย"): as some of its divisions, or as all of them. The coordinator chooses
+    it in an import's preview; the agency's later imports read the name so again."""
+
+    agency = models.ForeignKey(Agency, models.CASCADE, related_name="division_mappings")
+    name = models.CharField(_("name in the file"), max_length=200)
+    divisions = models.ManyToManyField(
+        Division, verbose_name=_("read as the divisions"), related_name="+", blank=True
+    )
+    all_divisions = models.BooleanField(_("read as every division"), default=False)
+
+    class Meta:
+        ordering = ["agency", "name"]
+        verbose_name = _("division mapping")
+        verbose_name_plural = _("division mappings")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"], name="division_mapping_unique_name"),
         ]
 
     def __str__(self):

@@ -80,7 +80,7 @@ def _listed_provinces() -> list[str]:
     a join over every publication (milliseconds at 1,000 agencies), so kept as the index's
     copies are: a publication starts afresh, a renamed province shows within PUBLIC_MAX_AGE."""
     generation = cache.get_or_set(INDEX_GENERATION_KEY, 0, None)
-    listed = Agency.objects.filter(public_publication("reports__publications"))
+    listed = Agency.objects.filter(public_publication("reports__publications")).exclude(province="")
     provinces = listed.order_by("province").values_list("province", flat=True).distinct()
     return cache.get_or_set(
         f"reports:provinces:{generation}", lambda: list(provinces), PUBLIC_MAX_AGE

@@ -27,7 +27,7 @@ def test_open_the_year_from_the_last_report_then_import_a_report_file(
     assert f"เปิดปีงบประมาณ {Y} แล้ว" in page.content()
 
     page.get_by_role("link", name="นำเข้ารายงานปีที่แล้ว (ข้อความ, .docx)").click()
-    page.get_by_label("ไฟล์ข้อความหรือไฟล์ Word (.txt หรือ .docx)").set_input_files(
+    page.get_by_label("ไฟล์ข้อความ ไฟล์ Word หรือไฟล์หน้าเว็บ (.txt, .docx หรือ .html)").set_input_files(
         {"name": "2568.txt", "mimeType": "text/plain", "buffer": SEED.read_bytes()}
     )
     page.get_by_role("button", name="ดูตัวอย่าง").click()

@@ -65,7 +65,7 @@ BAD_INPUT = {
         "ไม่พบส่วนราชการ “กองสวัสดิการสังคม”",
     ),
     "duplicate measure number": (report_text(ROW, ROW), 7, "ลำดับที่มาตรการ 1 ซ้ำ"),
-    "empty file": ("", 0, "ไม่พบตารางมาตรการ"),
+    "no table": ("หน่วยงานทดสอบ\n", 1, "ไม่พบตารางมาตรการ"),
 }
 
 
@@ -80,11 +80,25 @@ def test_bad_input_is_a_clear_error_and_changes_nothing(demo_report, tmp_path, c
     assert snapshot() == before
 
 
-def test_a_file_that_is_not_utf8_is_refused(demo_report, tmp_path):
+def test_a_file_in_thai_windows_encoding_is_read_as_the_staff_page_reads_it(demo_report, tmp_path):
     path = tmp_path / "report.txt"
     path.write_bytes(report_text(ROW).encode("cp874"))
+    call_command("import_report_text", str(path), agency="mueang-phalai", year=2568)
+    assert [m.title for m in Report.objects.get(pk=demo_report.pk).measures.all()] == [
+        "มาตรการทดสอบ"
+    ]
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [(b"", "ไฟล์ว่างเปล่า"), (bytes(range(256)) * 64, "ไม่ใช่ไฟล์ข้อความ")],
+    ids=["empty", "binary"],
+)
+def test_an_empty_or_binary_file_is_refused(demo_report, tmp_path, data, message):
+    path = tmp_path / "report.txt"
+    path.write_bytes(data)
     before = snapshot()
-    with translation.override("th"), pytest.raises(CommandError, match="อ่านไฟล์"):
+    with translation.override("th"), pytest.raises(CommandError, match=message):
         call_command("import_report_text", str(path), agency="mueang-phalai", year=2568)
     assert snapshot() == before
 

@@ -183,7 +183,7 @@ def test_an_error_in_pasted_text_names_its_line_in_thai_digits(coordinator_clien
     text = SEED.read_text(encoding="utf-8").replace("ม.ค. - เม.ย.", "ม.ค. - เมย.ย.")
     response = preview(coordinator_client, 2567, "report", text=text)
     content = response.content.decode()
-    assert "บรรทัดที่ ๓๖: ไม่รู้จักเดือน “เมย.ย.”" in content
+    assert "บรรทัดที่ ๓๖: คอลัมน์ “ระยะเวลาดำเนินการ”: ไม่รู้จักเดือน “เมย.ย.”" in content
     assert "ยืนยันการนำเข้า" not in content
     assert not empty_report.measures.exists()
 

@@ -1,9 +1,10 @@
-"""Reader for the text format of an exported report (see measures/demo/report-2568.txt).
+"""Reader of a report's content from its table's rows (tables.py reads every source into them).
 
-The format is what a PDF-to-text export of the usual Word report gives: a cover, a bold heading,
-the introductory sentence, then for every measure the six-column header row followed by one row
-of six tab-separated cells. Cells hold paragraphs (``<p>…</p>``) or inline numbering
-("๑. … ๒. …", sometimes with no space after the dot), and stray spaces where the PDF wrapped.
+The usual report: a cover, a bold heading, the introductory sentence, then the six-column table
+(see measures/demo/report-2568.txt, a PDF-to-text export). Cells hold paragraphs (``<p>…</p>``),
+lines, inline numbering ("๑. … ๒. …", sometimes with no space after the dot), sub-items, bullets,
+and stray spaces where the PDF wrapped; periods are written in many ways (measures/periods.py),
+divisions by name, section or "ทุกกอง". What the reader changes or reads so is noted per row.
 
 Nothing here touches the database: the reader returns plain data or raises ReportTextError naming
 the line and the problem, so that a caller can refuse the whole file before changing anything.
@@ -13,9 +14,11 @@ import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from itaportal import limits
-from measures import thai
+from measures import periods, thai
+from measures.imports.tables import ReportTextError, Row, Table, text_table
 
 HEADERS = (
     "มาตรการ โครงการ หรือกิจกรรม",
@@ -25,26 +28,27 @@ HEADERS = (
     "ผลการดำเนินการ",
     "ผลลัพธ์หรือความสำเร็จของการดำเนินการ",
 )
+COLUMNS = dict(
+    zip(("title", "methods", "period", "divisions", "results", "outcomes"), HEADERS, strict=True)
+)
 
 _TAG = re.compile(r"</?p>", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
+_REPEATED_SPACES = re.compile(r"\S[ \t]{2,}\S")
+_OLD_AM = "\u0e4d\u0e32"  # ํ + า, as text copied out of PDFs often spells ำ
 # An item number: digits and a dot at the start of the cell or after a space, not followed by a
 # digit (which would make it a decimal such as ๐.๕๒).
 _ITEM_NUMBER = re.compile(r"(?:^|(?<=\s))([๐-๙0-9]{1,3})\.(?![๐-๙0-9])\s*")
-_PERIOD = re.compile(
-    r"^(?P<start_month>[^\s\d๐-๙-]+)\s*(?P<start_year>[๐-๙0-9]{4})?\s*[-–]\s*"
-    r"(?P<end_month>[^\s\d๐-๙-]+)\s*(?P<end_year>[๐-๙0-9]{4})$"
-)
+# A sub-item (๑.๑, 1.2.) or a bullet, at the start of a line.
+_SUB_ITEM = re.compile(r"(?m)^([๐-๙0-9]{1,3})\.[๐-๙0-9]{1,2}\.?(?![๐-๙0-9])")
+_BULLET = re.compile(r"(?m)^[-•▪●○◦*–][ \t]*")
+_TITLE = re.compile(r"^([๐-๙0-9]{1,3})\.\s*(.+)$", re.DOTALL)
 _CITATION = re.compile(r"ตัวชี้วัดที่\s*([๐-๙0-9]{1,2})")
-
-
-class ReportTextError(ValueError):
-    def __init__(self, line: int, message: str):
-        self.line = line
-        self.message = message
-        super().__init__(
-            _("line %(line)s: %(message)s") % {"line": thai.thai_digits(line), "message": message}
-        )
+_FISCAL_YEAR = re.compile(r"ปีงบประมาณ\s*(?:พ\.\s*ศ\.)?\s*([๐-๙0-9]{4})")
+# "ทุกกอง", "ทุกสำนัก/กอง", "ทุกส่วนราชการ": every division of the agency.
+_ALL_DIVISIONS = re.compile(
+    r"ทุก\s*(?:กอง|สำนัก|ส่วนราชการ|หน่วยงาน)(?:\s*/\s*(?:ทุก)?\s*(?:กอง|สำนัก))*"
+)
 
 
 @dataclass
@@ -62,6 +66,8 @@ class ParsedMeasure:
     outcomes: list[str]
     # Indicator number cited by each outcome (None where the outcome cites none).
     outcome_indicators: list[int | None] = field(default_factory=list)
+    # What the reader changed or read differently from how it is written, for the preview.
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -70,94 +76,124 @@ class ParsedReport:
     heading_lines: list[str]
     introduction: str
     measures: list[ParsedMeasure]
+    notes: list[str] = field(default_factory=list)
 
 
-def normalise(text: str) -> str:
+def normalise(text: str, found: set[str] | None = None) -> str:
     """One line of clean text: tags gone, whitespace collapsed, ำ written as one character.
 
-    Text copied out of PDFs often spells sara am as nikhahit + sara aa (ํ + า).
+    What it changed that a reader would see ("am", "spaces") is added to ``found``.
     """
-    text = thai.plain_text(_TAG.sub(" ", text)).replace("\u0e4d\u0e32", "\u0e33")
-    return _SPACES.sub(" ", text).strip()
+    text = thai.plain_text(_TAG.sub(" ", text))
+    if found is not None:
+        if _OLD_AM in text:
+            found.add("am")
+        if _REPEATED_SPACES.search(text):
+            found.add("spaces")
+    return _SPACES.sub(" ", text.replace(_OLD_AM, "\u0e33")).strip()
 
 
-def split_items(cell: str) -> list[str]:
-    """The numbered items of a cell, in order, without their numbers.
+def read_items(cell: str) -> tuple[list[str], set[str], int]:
+    """The items of a cell, in order, without their numbers; what was normalised; how many
+    sub-items (๑.๑, or bullets under numbered items) were kept within their items.
 
     Numbers must run ๑, ๒, ๓ …: a digit-and-dot that is not the next number ("พ.ศ. ๒๕๖๘.") is
-    text. A cell that does not start with ๑. is a single unnumbered item.
+    text. Lines starting with a bullet ("-", "•") are items when nothing is numbered. Other
+    lines continue the item before them (a PDF's or a narrow cell's wrapping).
     """
-    text = normalise(cell)
+    found: set[str] = set()
+    lines = [normalise(line, found) for line in _TAG.sub("\n", cell).splitlines()]
+    text = "\n".join(line for line in lines if line)
     if not text:
-        return []
-    starts = []
+        return [], found, 0
+    starts = []  # (where an item's marker starts, where its text starts)
     expected = 1
     for match in _ITEM_NUMBER.finditer(text):
         if thai.parse_number(match.group(1)) == expected:
-            starts.append(match)
+            starts.append(match.span())
             expected += 1
-    if not starts or starts[0].start() != 0:
-        return [text]
-    ends = [m.start() for m in starts[1:]] + [len(text)]
-    return [text[m.end() : end].strip() for m, end in zip(starts, ends, strict=True)]
+    bullets = [match.span() for match in _BULLET.finditer(text)]
+    sub_items = len(_SUB_ITEM.findall(text))
+    if starts:
+        sub_items += len(bullets)
+    elif bullets:
+        # A line before the first bullet ("ดำเนินการดังนี้") is an item of its own.
+        starts = bullets if bullets[0][0] == 0 else [(0, 0), *bullets]
+        found.add("bullets")
+    if not starts or starts[0][0] != 0:
+        return [_SPACES.sub(" ", text)], found, sub_items
+    ends = [start for start, _end in starts[1:]] + [len(text)]
+    items = [
+        _SPACES.sub(" ", text[begin:end]).strip()
+        for (_start, begin), end in zip(starts, ends, strict=True)
+    ]
+    return items, found, sub_items
 
 
-def is_header(cells: list[str]) -> bool:
-    return len(cells) == len(HEADERS) and all(
-        _squash(cell) == _squash(header) for cell, header in zip(cells, HEADERS, strict=True)
-    )
+def split_items(cell: str) -> list[str]:
+    """The numbered items of a cell, in order, without their numbers (see ``read_items``)."""
+    return read_items(cell)[0]
 
 
-def _squash(text: str) -> str:
-    return _SPACES.sub("", normalise(text))
-
-
-def parse_title(line: int, cell: str) -> tuple[int, str]:
-    match = re.match(r"^([๐-๙0-9]{1,3})\.\s*(.+)$", normalise(cell))
-    if not match:
-        raise ReportTextError(
-            line,
-            _("The measure cell must start with its number, such as “๑. …”, not “%(text)s”.")
-            % {"text": cell[:40]},
-        )
-    return thai.parse_number(match.group(1)), match.group(2)
-
-
-def parse_period(line: int, cell: str) -> tuple[int, int, int, int]:
+def parse_title(cell: str, notes: list[str]) -> tuple[int | None, str]:
+    """The measure's number (None when the cell has none) and its title; a second number typed
+    before the title ("๑. 1. มาตรการ…") is removed and noted."""
     text = normalise(cell)
-    match = _PERIOD.match(text)
+    match = _TITLE.match(text)
     if not match:
-        raise ReportTextError(
-            line,
-            _("Cannot read the period “%(text)s” (for example “ต.ค. ๒๕๖๗ - ก.ย. ๒๕๖๘”).")
-            % {"text": text},
+        return None, text
+    number, title = thai.parse_number(match.group(1)), match.group(2)
+    if again := _TITLE.match(title):
+        notes.append(
+            _("Title: the number “%(number)s” typed before it was removed.")
+            % {"number": again.group(1)}
         )
-    months = []
-    for month in (match["start_month"], match["end_month"]):
-        try:
-            months.append(thai.parse_month(month))
-        except ValueError:
-            raise ReportTextError(
-                line,
-                _("Unknown month “%(month)s” in the period “%(text)s”.")
-                % {"month": month, "text": text},
-            ) from None
-    start_month, end_month = months
-    end_year = thai.parse_number(match["end_year"])
-    start_year = thai.parse_number(match["start_year"]) if match["start_year"] else end_year
-    if thai.month_index(end_month, end_year) < thai.month_index(start_month, start_year):
-        raise ReportTextError(
-            line, _("Period “%(text)s”: the end is before the start.") % {"text": text}
-        )
-    return start_month, start_year, end_month, end_year
+        title = again.group(2)
+    return number, title
 
 
-def parse_divisions(line: int, cell: str, known: list[str]) -> list[str]:
-    """Division names in a cell separated by spaces; names may themselves contain spaces,
-    so the longest known name is taken first."""
+def parse_period(line: int, cell: str, fiscal_year: int | None) -> periods.Period:
     text = normalise(cell)
-    by_length = sorted(known, key=len, reverse=True)
+    try:
+        return periods.parse_period(text, fiscal_year=fiscal_year)
+    except periods.PeriodError as error:
+        raise ReportTextError(line, _column_message("period", str(error))) from None
+
+
+# A section (งาน…, ฝ่าย…) written before its division belongs to it; a word starting so, or as a
+# division does, starts another unit.
+_SECTION_WORDS = ("งาน", "ฝ่าย")
+_UNIT_WORDS = (*_SECTION_WORDS, "กอง", "สำนัก", "ส่วน", "หน่วย")
+
+
+class UnknownDivisions(ReportTextError):
+    """Responsible units the agency has no division or remembered mapping for; ``names`` holds
+    every one in the file once the whole table has been read, for the preview to offer mapping."""
+
+    def __init__(self, line: int, message: str, names: list[str]):
+        super().__init__(line, message)
+        self.names = names
+
+
+def read_divisions(
+    line: int, cell: str, known: list[str], mapped: dict[str, list[str]] | None = None
+) -> tuple[list[str], list[str]]:
+    """Division names in a cell and notes on how they were read.
+
+    Names are separated by spaces, commas, slashes or lines, and may themselves contain spaces,
+    so the longest known name is taken first. "ทุกกอง" (and its kin) stands for every division; a
+    section written before its division ("งานการเจ้าหน้าที่ สำนักปลัด") is that division; an
+    abbreviation ending in ฯ is the one division whose name starts like it; ``mapped`` gives the
+    divisions of the names the agency's coordinator mapped in earlier imports.
+    """
+    text = _ALL_DIVISIONS.sub(" ทุกกอง ", _TAG.sub(" ", cell))
+    text = normalise(re.sub(r"[,;/、]|^\s*[-•▪●○◦*–]", " ", text, flags=re.MULTILINE))
+    mapped = mapped or {}
+    by_length = sorted([*known, *mapped], key=len, reverse=True)
     found: list[str] = []
+    notes: list[str] = []
+    unknown: list[str] = []
+    section: list[str] = []  # words of a section (งาน…, ฝ่าย…), waiting for its division
     position = 0  # read in place: slicing off each name would cost the square of a long cell
     while position < len(text):
         name = next(
@@ -169,17 +205,56 @@ def parse_divisions(line: int, cell: str, known: list[str]) -> list[str]:
             ),
             None,
         )
-        if name is None:
-            unknown = text[position:].split(" ", 1)[0][:100]
-            raise ReportTextError(
-                line, _("The agency has no division “%(name)s”.") % {"name": unknown}
+        word = text[position:].split(" ", 1)[0][:100]
+        names = [name] if name in known else mapped.get(name, [])
+        if name in mapped and name not in known:
+            notes.append(
+                _("“%(text)s” read as %(name)s, as this agency's coordinator chose before.")
+                % {"text": name, "name": ", ".join(names) or "-"}
             )
-        if name not in found:
-            found.append(name)
+        elif name is None and word == "ทุกกอง":
+            name, names = word, known
+            notes.append(_("“%(text)s” read as every division.") % {"text": word})
+        elif name is None and word.endswith("ฯ"):
+            stems = [n for n in known if n.startswith(word[:-1]) and n != word]
+            if len(stems) == 1:
+                name, names = word, stems
+                notes.append(_("“%(text)s” read as %(name)s.") % {"text": word, "name": stems[0]})
+        if name is None:
+            if section and (word.startswith(_UNIT_WORDS) or len(section) > 5):
+                unknown.append(" ".join(section))
+                section = []
+            if word.startswith(_SECTION_WORDS) or section:
+                section.append(word)
+            else:
+                unknown.append(word)
+            position += len(word) + 1
+            continue
+        if section:
+            notes.append(
+                _("“%(text)s” read as %(name)s.")
+                % {"text": " ".join([*section, name]), "name": ", ".join(names)}
+            )
+            section = []
+        found.extend(n for n in names if n not in found)
         position += len(name) + 1
+    if section:
+        unknown.append(" ".join(section))
+    if unknown:
+        raise UnknownDivisions(
+            line, _("The agency has no division “%(name)s”.") % {"name": unknown[0]}, unknown
+        )
     if not found:
         raise ReportTextError(line, _("No responsible division is given."))
-    return found
+    return found, notes
+
+
+def parse_divisions(line: int, cell: str, known: list[str]) -> list[str]:
+    return read_divisions(line, cell, known)[0]
+
+
+def _column_message(column: str, message: str) -> str:
+    return _("column “%(column)s”: %(message)s") % {"column": COLUMNS[column], "message": message}
 
 
 def cited_indicator(text: str) -> int | None:
@@ -191,37 +266,85 @@ def cited_indicator(text: str) -> int | None:
     return None
 
 
-def _parse_row(line: int, cells: list[str], divisions: list[str]) -> ParsedMeasure:
-    number, title = parse_title(line, cells[0])
+_NOTES = {
+    "am": _lazy("ํ + า written as ำ"),
+    "spaces": _lazy("repeated spaces made one"),
+    "bullets": _lazy("bulleted lines read as items"),
+}
+
+
+def _parse_row(
+    row: Row, divisions: list[str], fiscal_year: int | None, mapped: dict[str, list[str]]
+) -> ParsedMeasure:
+    line, cells = row.line, row.cells
+    notes: list[str] = []
+    number, title = parse_title(cells["title"], notes)
+    if "number" in cells:
+        try:
+            number = thai.parse_number(cells["number"].strip().rstrip("."))
+        except ValueError:
+            raise ReportTextError(
+                line,
+                _("The number column holds “%(text)s”, not a measure number.")
+                % {"text": cells["number"][:40]},
+            ) from None
     _check_length(line, HEADERS[0], title, limits.TITLE_CHARS)
-    methods, results, outcomes = (split_items(cells[i]) for i in (1, 4, 5))
-    for column, items in ((1, methods), (4, results), (5, outcomes)):
+    lists = {}
+    for column in ("methods", "results", "outcomes"):
+        items, found, sub_items = read_items(cells[column])
         if not items:
             raise ReportTextError(
-                line, _("The column “%(column)s” is empty.") % {"column": HEADERS[column]}
+                line, _("The column “%(column)s” is empty.") % {"column": COLUMNS[column]}
             )
         if len(items) > limits.ITEMS_PER_LIST:
             raise ReportTextError(
                 line,
                 _("The column “%(column)s” has %(count)s items; a list holds at most %(limit)s.")
                 % {
-                    "column": HEADERS[column],
+                    "column": COLUMNS[column],
                     "count": thai.thai_digits(len(items)),
                     "limit": thai.thai_digits(limits.ITEMS_PER_LIST),
                 },
             )
         for item in items:
-            _check_length(line, HEADERS[column], item, limits.ITEM_CHARS)
+            _check_length(line, COLUMNS[column], item, limits.ITEM_CHARS)
+        notes += [_column_message(column, str(_NOTES[kind])) for kind in sorted(found)]
+        if sub_items:
+            notes.append(
+                _column_message(
+                    column,
+                    _("%(count)s sub-items (๑.๑, or bullets under an item) kept in their items.")
+                    % {"count": thai.thai_digits(sub_items)},
+                )
+            )
+        lists[column] = items
+    title_found: set[str] = set()
+    normalise(cells["title"], title_found)
+    notes += [_column_message("title", str(_NOTES[kind])) for kind in sorted(title_found)]
+    period = parse_period(line, cells["period"], fiscal_year)
+    written = normalise(cells["period"])
+    if written != thai.format_period(*period.months):
+        notes.append(
+            _("Period “%(text)s” read as %(period)s.") % {"text": written, "period": period}
+        )
+    try:
+        names, division_notes = read_divisions(line, cells["divisions"], divisions, mapped)
+    except UnknownDivisions as error:
+        message = _column_message("divisions", error.message)
+        raise UnknownDivisions(line, message, error.names) from None
+    except ReportTextError as error:
+        raise ReportTextError(line, _column_message("divisions", error.message)) from None
     return ParsedMeasure(
         line,
         number,
         title,
-        *parse_period(line, cells[2]),
-        divisions=parse_divisions(line, cells[3], divisions),
-        methods=methods,
-        results=results,
-        outcomes=outcomes,
-        outcome_indicators=[cited_indicator(text) for text in outcomes],
+        *period.months,
+        divisions=names,
+        methods=lists["methods"],
+        results=lists["results"],
+        outcomes=lists["outcomes"],
+        outcome_indicators=[cited_indicator(text) for text in lists["outcomes"]],
+        notes=notes + division_notes,
     )
 
 
@@ -238,70 +361,72 @@ def _check_length(line: int, column: str, text: str, limit: int) -> None:
         )
 
 
-def parse_report_text(text: str, divisions: list[str]) -> ParsedReport:
-    """Read a whole report; ``divisions`` are the names of the agency's divisions."""
-    lines = text.splitlines()
-    preamble: list[str] = []
-    rows: list[tuple[int, list[str]]] = []
-    expecting_row_after: int | None = None
-    for number, raw in enumerate(lines, start=1):
-        if not raw.strip():
-            continue
-        cells = raw.split("\t")
-        if is_header(cells):
-            if expecting_row_after is not None:
-                raise ReportTextError(
-                    number, _("A header row follows a header row with no measure between.")
-                )
-            expecting_row_after = number
-            continue
-        if expecting_row_after is None:
-            if rows:
-                raise ReportTextError(number, _("Text outside the table after a measure row."))
-            if len(cells) > 1:
-                raise ReportTextError(number, _("A table row before any header row."))
-            preamble.append(raw.strip())
-            continue
-        rows.append((number, cells))
-        expecting_row_after = None
-    if expecting_row_after is not None:
-        raise ReportTextError(
-            expecting_row_after,
-            _("The file ends after a header row with no measure row: is it truncated?"),
-        )
-    if not rows:
-        raise ReportTextError(len(lines), _("The file has no table of measures."))
-    return parse_rows(rows, preamble, divisions)
-
-
-def parse_rows(
-    rows: list[tuple[int, list[str]]], preamble: list[str], divisions: list[str]
+def parse_report_text(
+    text: str,
+    divisions: list[str],
+    *,
+    fiscal_year: int | None = None,
+    mapped: dict[str, list[str]] | None = None,
 ) -> ParsedReport:
-    """The report from its table's rows (line or row number, six cells) and the paragraphs
-    before the table; shared by the text and the Word readers."""
+    """Read a whole report from text (tabs, a PDF's or a web page's copy, or HTML); ``divisions``
+    are the names of the agency's divisions, ``fiscal_year`` the year a period written without
+    one ("ตลอดปีงบประมาณ") falls in when the file does not say it."""
+    return parse_table(text_table(text), divisions, fiscal_year=fiscal_year, mapped=mapped)
+
+
+def parse_table(
+    table: Table,
+    divisions: list[str],
+    *,
+    fiscal_year: int | None,
+    mapped: dict[str, list[str]] | None = None,
+) -> ParsedReport:
+    """The report from a source's table (see tables.py); shared by every reader. Units that are
+    no division are refused once the whole table is read, all of them named (UnknownDivisions)."""
+    stated = next((m for p in table.preamble if (m := _FISCAL_YEAR.search(normalise(p)))), None)
+    if stated:
+        fiscal_year = thai.parse_number(stated.group(1))
     measures: list[ParsedMeasure] = []
     numbers: set[int] = set()
-    for number, cells in rows:
+    unknown: dict[str, None] = {}  # in the order they come
+    first_unknown: UnknownDivisions | None = None
+    for row in table.rows:
         if len(measures) == limits.MEASURES_PER_REPORT:
             raise ReportTextError(
-                number,
+                row.line,
                 _("A report holds at most %(limit)s measures.")
                 % {"limit": thai.thai_digits(limits.MEASURES_PER_REPORT)},
             )
-        if len(cells) != len(HEADERS):
-            raise ReportTextError(
-                number,
-                _("A measure row needs %(expected)d tab-separated cells, this one has %(found)d.")
-                % {"expected": len(HEADERS), "found": len(cells)},
+        try:
+            measure = _parse_row(row, divisions, fiscal_year, mapped or {})
+        except UnknownDivisions as error:
+            first_unknown = first_unknown or error
+            unknown.update(dict.fromkeys(error.names))
+            continue
+        if measure.number is None:
+            measure.number = max(numbers, default=0) + 1
+            measure.notes.insert(
+                0,
+                _("The title has no number: numbered %(number)s by its place.")
+                % {"number": thai.thai_digits(measure.number)},
             )
-        measure = _parse_row(number, cells, divisions)
         if measure.number in numbers:
             raise ReportTextError(
-                number, _("Measure number %(number)d appears twice.") % {"number": measure.number}
+                row.line,
+                _("Measure number %(number)d appears twice.") % {"number": measure.number},
             )
         measures.append(measure)
         numbers.add(measure.number)
-    return _with_preamble(preamble, measures)
+    if first_unknown:
+        first_unknown.names = list(unknown)
+        raise first_unknown
+    report = _with_preamble(table.preamble, measures)
+    report.notes = table.notes + report.notes
+    return report
+
+
+# The report's own title, which is never its introduction.
+_REPORT_TITLE = re.compile(r"^\**\s*รายงานผล")
 
 
 def _with_preamble(preamble: list[str], measures: list[ParsedMeasure]) -> ParsedReport:
@@ -316,13 +441,25 @@ def _with_preamble(preamble: list[str], measures: list[ParsedMeasure]) -> Parsed
             rest.append(line)
         else:
             cover.append(line)
-    if not heading:  # no bold heading: the last paragraph before the table introduces it
+    notes = []
+    if not heading and cover and not _REPORT_TITLE.match(cover[-1]):
+        # No bold heading: the last paragraph before the table introduces it, unless it is the
+        # report's title, which the PDF prints already.
         cover, rest = cover[:-1], cover[-1:]
-    introduction = normalise(" ".join(rest))
+    if not rest:
+        notes.append(_("No introductory sentence before the table: the report keeps its own."))
+    # The introduction is one paragraph; what follows it is the table's own title.
+    notes += [
+        _("“%(text)s”, before the table, is not the introduction: left out.")
+        % {"text": normalise(line)[:80]}
+        for line in rest[1:]
+    ]
+    introduction = normalise(" ".join(rest[:1]))
     _check_length(1, _("introductory sentence"), introduction, limits.INTRODUCTION_CHARS)
     return ParsedReport(
         cover_lines=[normalise(line) for line in cover],
         heading_lines=[normalise(line.strip("*")) for line in heading],
         introduction=introduction,
         measures=measures,
+        notes=notes,
     )

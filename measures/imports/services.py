@@ -31,7 +31,15 @@ from measures.imports.spreadsheet import (
     decode_text,
     read_upload,
 )
-from measures.models import Indicator, Measure, Method, Outcome, Report, Result
+from measures.models import (
+    DivisionMapping,
+    Indicator,
+    Measure,
+    Method,
+    Outcome,
+    Report,
+    Result,
+)
 from measures.review import Finding
 from measures.review.cover import report_text_warnings
 
@@ -89,6 +97,8 @@ class RowOutcome:
     number: int | None
     title: str
     errors: list[str] = field(default_factory=list)
+    # What the reader changed or read differently from how the file writes it.
+    notes: list[str] = field(default_factory=list)
     # For a changed measure: (column, before, after) for each column that changes.
     changes: list[tuple[str, str, str]] = field(default_factory=list)
 
@@ -106,6 +116,10 @@ class ImportOutcome:
     # What the file says about the agency unlike its record (a cover's misspelt district): shown,
     # never a reason to refuse the file.
     warnings: list[Finding] = field(default_factory=list)
+    # What the reader left out or read differently, for the whole file (rows skipped, …).
+    notes: list[str] = field(default_factory=list)
+    # Responsible units in the file that are no division of the agency, to be mapped.
+    unknown_divisions: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -193,15 +207,19 @@ def report_import_legacy(
     """
     divisions = report.agency.division_names()
     try:
-        data = read_upload(file)
-        if format == "docx":
-            parsed = parse_report_docx(data, divisions)
-        else:
-            parsed = parse_report_text(decode_text(data), divisions)
+        parsed = report_read(
+            read_upload(file),
+            format=format,
+            divisions=divisions,
+            fiscal_year=report.fiscal_year,
+            mapped=report.agency.mapped_division_names(),
+        )
     except (SpreadsheetError, ReportTextError) as error:
-        return ImportOutcome(errors=[str(error)])
+        return ImportOutcome(errors=[str(error)], unknown_divisions=getattr(error, "names", []))
     existing = {m["number"]: m for m in report_document(report)["measures"]}
-    outcome = ImportOutcome(warnings=report_text_warnings(parsed, report.agency))
+    outcome = ImportOutcome(
+        warnings=report_text_warnings(parsed, report.agency), notes=parsed.notes
+    )
     for measure in parsed.measures:
         before = existing.pop(measure.number, None)
         changes = []
@@ -212,7 +230,14 @@ def report_import_legacy(
         else:
             kind = RowOutcome.UNCHANGED
         outcome.rows.append(
-            RowOutcome(measure.line, kind, measure.number, measure.title, changes=changes)
+            RowOutcome(
+                measure.line,
+                kind,
+                measure.number,
+                measure.title,
+                notes=measure.notes,
+                changes=changes,
+            )
         )
     outcome.rows += [
         RowOutcome(None, RowOutcome.DELETED, number, gone["title"])
@@ -224,6 +249,22 @@ def report_import_legacy(
             report.reopen()
         outcome.committed = True
     return outcome
+
+
+def report_read(
+    data: bytes,
+    *,
+    format: str,
+    divisions: list[str],
+    fiscal_year: int,
+    mapped: dict[str, list[str]] | None = None,
+) -> ParsedReport:
+    """Last year's report read from a file's bytes: a Word file (``format`` "docx") or text
+    (tabs, a PDF's or web page's copy, HTML), in UTF-8, UTF-16 or Thai Windows' cp874.
+    Raises SpreadsheetError or ReportTextError, in the user's language, naming row or line."""
+    if format == "docx":
+        return parse_report_docx(data, divisions, fiscal_year=fiscal_year, mapped=mapped)
+    return parse_report_text(decode_text(data), divisions, fiscal_year=fiscal_year, mapped=mapped)
 
 
 def _parsed_document(measure: ParsedMeasure, divisions: list[str]) -> dict:
@@ -286,6 +327,25 @@ def _shown(key: str, measure: dict) -> str:
     if isinstance(value, list):
         return "\n".join(f"{thai.thai_digits(n)}. {item}" for n, item in enumerate(value, 1))
     return value
+
+
+ALL_DIVISIONS, NEW_DIVISION = "all", "new"
+
+
+@transaction.atomic
+def division_mappings_save(*, agency, choices: dict[str, str], by=None) -> None:
+    """Remember how the agency's imports read units that are no division: ``choices`` maps each
+    name to a division's id, ALL_DIVISIONS, or NEW_DIVISION (a division of that name is added)."""
+    for name, choice in choices.items():
+        if choice == NEW_DIVISION:
+            order = agency.divisions.count() + 1
+            agency.divisions.get_or_create(name=name, defaults={"order": order})
+            continue
+        mapping, _created = DivisionMapping.objects.update_or_create(
+            agency=agency, name=name, defaults={"all_divisions": choice == ALL_DIVISIONS}
+        )
+        mapping.divisions.set([] if choice == ALL_DIVISIONS else agency.divisions.filter(pk=choice))
+    logger.info("%s: division mappings %s saved by %s", agency, choices, by)
 
 
 def report_create(*, agency, year: int) -> Report:

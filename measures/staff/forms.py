@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from itaportal import limits
 from measures import thai
 from measures.editing import MEASURE_FIELDS, OutcomeData
+from measures.imports.services import ALL_DIVISIONS, NEW_DIVISION
 from measures.imports.spreadsheet import SpreadsheetError, read_upload
 from measures.models import (
     AcceptedWord,
@@ -373,9 +374,9 @@ class MeasuresImportForm(UploadForm):
 class ReportImportForm(UploadForm):
     """Last year's report as a text or Word file, or its text pasted."""
 
-    FORMATS = {"txt": "text", "docx": "docx"}
+    FORMATS = {"txt": "text", "docx": "docx", "html": "text", "htm": "text"}
     file = upload_field(
-        _("Text or Word file (.txt or .docx)"),
+        _("Text, Word or web page file (.txt, .docx or .html)"),
         _("The whole table: its measures replace those of the report."),
     )
     # Kept as pasted, so that an error's line number is the line in the box.
@@ -391,6 +392,26 @@ class ReportImportForm(UploadForm):
             data = _read(ContentFile(text.encode("utf-8")))
             return {"data": data, "format": "text", "filename": ""}
         return super().clean()
+
+
+class DivisionMappingForm(forms.Form):
+    """How to read each responsible unit of an imported file that is no division of the agency:
+    as one of its divisions, as every division, or as a new division of that name."""
+
+    def __init__(self, *args, names: list[str], divisions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.names = names
+        choices = [
+            ("", "---------"),
+            (ALL_DIVISIONS, _("every division")),
+            (NEW_DIVISION, _("a new division of this name")),
+            *((str(division.pk), division.name) for division in divisions),
+        ]
+        for index, name in enumerate(names):
+            self.fields[f"unit-{index}"] = forms.ChoiceField(label=name, choices=choices)
+
+    def choices(self) -> dict[str, str]:
+        return {name: self.cleaned_data[f"unit-{i}"] for i, name in enumerate(self.names)}
 
 
 class AcceptedWordForm(forms.Form):

@@ -30,7 +30,7 @@ from measures.imports.services import RowOutcome
 from measures.imports.spreadsheet import FORMATS
 from measures.models import Report
 from measures.staff.access import coordinator, get_for_user
-from measures.staff.forms import MeasuresImportForm, ReportImportForm
+from measures.staff.forms import DivisionMappingForm, MeasuresImportForm, ReportImportForm
 
 PENDING = "pending_import"
 
@@ -67,7 +67,7 @@ def _discard(request) -> None:
         storages["imports"].delete(pending["name"])
 
 
-def _stash(request, *, report: Report, kind: str, cleaned: dict) -> str:
+def _stash(request, *, report: Report, kind: str, cleaned: dict, unknown: list[str]) -> str:
     """Keep the previewed file server-side; the token the confirmation must send back."""
     _discard(request)
     token = secrets.token_urlsafe(24)
@@ -83,6 +83,8 @@ def _stash(request, *, report: Report, kind: str, cleaned: dict) -> str:
         "kind": kind,
         "format": cleaned["format"],
         "filename": cleaned["filename"],
+        # Units of the file that are no division: what the mapping form asks about.
+        "unknown": unknown,
     }
     return token
 
@@ -134,8 +136,26 @@ def report_import(request, year: int, kind: str):
     _member, report = get_for_user(request, Report, allow=coordinator, fiscal_year=year)
     form_class, service = IMPORTS[kind]
     form = form_class()
-    upload = outcome = token = None
-    if request.method == "POST" and "token" in request.POST:
+    upload = outcome = token = mapping = None
+    if request.method == "POST" and "map" in request.POST:
+        # The units that are no division, mapped: remembered, then the same file previewed again.
+        found = _unstash(request, report=report, kind=kind)
+        if found is None:
+            messages.error(
+                request, _("The previewed file is no longer here or has changed. Upload it again.")
+            )
+            return redirect("staff:import", year=year, kind=kind)
+        pending, data = found
+        upload = {"data": data, "format": pending["format"], "filename": pending["filename"]}
+        mapping = DivisionMappingForm(
+            request.POST, names=pending["unknown"], divisions=report.agency.divisions.all()
+        )
+        if mapping.is_valid():
+            services.division_mappings_save(
+                agency=report.agency, choices=mapping.choices(), by=request.user
+            )
+            mapping = None
+    elif request.method == "POST" and "token" in request.POST:
         found = _unstash(request, report=report, kind=kind)
         if found is None:
             messages.error(
@@ -163,8 +183,11 @@ def report_import(request, year: int, kind: str):
             upload = form.cleaned_data
     if upload is not None and outcome is None:
         outcome = service(report=report, file=ContentFile(upload["data"]), format=upload["format"])
-        if outcome.ok:
-            token = _stash(request, report=report, kind=kind, cleaned=upload)
+        unknown = getattr(outcome, "unknown_divisions", [])
+        if outcome.ok or unknown:
+            token = _stash(request, report=report, kind=kind, cleaned=upload, unknown=unknown)
+        if unknown and mapping is None:
+            mapping = DivisionMappingForm(names=unknown, divisions=report.agency.divisions.all())
     if outcome is not None and token is None:
         _discard(request)
     context = {
@@ -176,6 +199,7 @@ def report_import(request, year: int, kind: str):
         "rows": [(row, KIND_LABELS[row.kind]) for row in outcome.rows] if outcome else [],
         "summary": _counts(outcome) if outcome else "",
         "token": token,
+        "mapping": mapping,
         "filename": upload["filename"] if upload else "",
     }
     return render(request, "staff/import.html", context)

@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--name", required=True, help="full name")
         parser.add_argument("--short-name", required=True, help="short name, e.g. อบต.เมืองพะไล")
         parser.add_argument("--kind", required=True, choices=Agency.Kind.values)
-        parser.add_argument("--province", required=True)
+        parser.add_argument("--province", default="", help="none for a national body")
         parser.add_argument("--district", default="")
         parser.add_argument(
             "--division", action="append", default=[], help="a division; repeat for each"

@@ -4,15 +4,19 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from measures.imports.report_text import ReportTextError, parse_report_text
-from measures.imports.services import report_import_parsed
+from measures.imports.report_text import ReportTextError
+from measures.imports.services import report_import_parsed, report_read
+from measures.imports.spreadsheet import SpreadsheetError, read_upload
 from measures.models import Agency, Report
 from measures.review import Finding
 from measures.review.cover import report_text_warnings
 
 
 class Command(BaseCommand):
-    help = "Read a report from its text export and replace that year's measures with it."
+    help = (
+        "Read a report (text, a table copied from Word, a PDF or a web page, HTML, or a Word "
+        ".docx file) and replace that year's measures with it."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path)
@@ -43,14 +47,21 @@ def import_report_file(
     except Agency.DoesNotExist:
         raise CommandError(_("No agency “%(slug)s”.") % {"slug": agency_slug}) from None
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        with path.open("rb") as file:
+            data = read_upload(file)
+    except OSError as error:
         raise CommandError(
             _("Cannot read %(path)s: %(error)s") % {"path": path, "error": error}
         ) from None
+    except SpreadsheetError as error:
+        raise CommandError(f"{path}: {error}") from None
+    # The staff page's reader, so that the command reads every file the page reads.
+    format = "docx" if path.suffix.lower() == ".docx" else "text"
     try:
-        parsed = parse_report_text(text, agency.division_names())
-    except ReportTextError as error:
+        parsed = report_read(
+            data, format=format, divisions=agency.division_names(), fiscal_year=year
+        )
+    except (ReportTextError, SpreadsheetError) as error:
         raise CommandError(f"{path}: {error}") from None
     if cover_warnings is not None:
         cover_warnings.extend(report_text_warnings(parsed, agency))
