@@ -45,7 +45,7 @@ class DivisionInline(admin.TabularInline):
 class AgencyAdmin(admin.ModelAdmin):
     list_display = ["name", "short_name", "kind", "district", "province", "slug"]
     list_filter = ["kind", "province"]
-    search_fields = ["name", "short_name", "province", "district"]
+    search_fields = ["name", "short_name", "name_en", "slug", "province", "district"]
     inlines = [DivisionInline]
 
 
