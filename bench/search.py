@@ -158,6 +158,12 @@ def main(seconds: int) -> None:
     subprocess.run(
         [python, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=os.environ, check=True
     )
+    subprocess.run(
+        [python, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=os.environ,
+        check=True,
+    )
     import django
 
     django.setup()
@@ -182,7 +188,7 @@ def main(seconds: int) -> None:
         ],
         env={
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "DJANGO_SETTINGS_MODULE": "itaportal.settings",
             "GUNICORN_BIND": f"127.0.0.1:{port}",
             "GUNICORN_WORKERS": str(WORKERS),
         },
@@ -234,6 +240,8 @@ def report(results, plan, seconds, load, generated, searched) -> None:
     kept = results["every kind, kept copies"]["p99"]
     cold = results["every kind, nothing kept"]["p99"]
     errors = sum(figures["errors"] for figures in results.values())
+    # A run with errors measured the errors' speed, not the search's.
+    answered = not errors and all(figures["requests"] for figures in results.values())
     when = f"{datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}"
     made = f"{generated:.0f} s" if generated else "by an earlier run"
     section = f"""## Search: {AGENCIES:,} agencies (issue 20) — `bench/search.py`
@@ -253,9 +261,10 @@ share the 2 CPUs.
 {chr(10).join(table)}
 
 Search p99 under {SEARCH_P99_MS} ms at {CONNECTIONS} connections: {kept:.1f} ms with kept copies
-({"met" if kept < SEARCH_P99_MS else "NOT met"}), {cold:.1f} ms with nothing kept
-({"met" if cold < SEARCH_P99_MS else "NOT met"}); {errors} errors in all. The search's plan
-{"uses" if "agency_search_gin" in plan else "does NOT use"} the GIN index `agency_search_gin`.
+({"met" if answered and kept < SEARCH_P99_MS else "NOT met"}), {cold:.1f} ms with nothing
+kept ({"met" if answered and cold < SEARCH_P99_MS else "NOT met"}); {errors} errors in all.
+The search's plan {"uses" if "agency_search_gin" in plan else "does NOT use"} the GIN index
+`agency_search_gin`.
 """
     print(section)
     results_file = ROOT / "bench" / "RESULTS.md"
