@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run worker test lint format install install-dev messages bench bench-scale
+.PHONY: run worker test lint format install install-dev messages bench bench-scale bench-search
 
 $(VENV)/installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,3 +51,6 @@ bench: install-dev messages
 # 1,000 agencies in PostgreSQL (127.0.0.1:5432) under wrk; BENCH_ARGS="--duration 10" for a quick run.
 bench-scale: install-dev messages
 	$(PY) bench/scale.py $(BENCH_ARGS)
+
+bench-search: install-dev messages
+	$(PY) bench/search.py $(BENCH_ARGS)

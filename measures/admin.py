@@ -65,7 +65,7 @@ class DivisionInline(admin.TabularInline):
 class AgencyAdmin(admin.ModelAdmin):
     list_display = ["name", "short_name", "code", "kind", "district", "province", "slug"]
     list_filter = ["kind", "province"]
-    search_fields = ["name", "short_name", "code", "province", "district"]
+    search_fields = ["name", "short_name", "name_en", "code", "slug", "province", "district"]
     inlines = [DivisionInline]
 
 

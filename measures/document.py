@@ -14,11 +14,12 @@ from measures.models import IndicatorScore, Measure, Report
 SCHEMA_VERSION = 1
 
 
-def report_document(report: Report) -> dict:
-    agency = report.agency
+def report_scores(report: Report) -> dict[int, dict]:
+    """Indicator number → its score this fiscal year and the year before, as the document
+    holds them."""
     scores: dict[int, dict] = {}
     for score in IndicatorScore.objects.for_years(
-        agency, report.fiscal_year, report.fiscal_year - 1
+        report.agency, report.fiscal_year, report.fiscal_year - 1
     ):
         entry = scores.setdefault(
             score.indicator.number,
@@ -32,12 +33,23 @@ def report_document(report: Report) -> dict:
         )
         key = "score" if score.fiscal_year == report.fiscal_year else "previous"
         entry[key] = str(score.score)
-    citations = {
+    return scores
+
+
+def score_citations(scores: dict[int, dict]) -> dict[int, str | None]:
+    """Indicator number → the sentence an outcome citing its score adds."""
+    return {
         number: score_citation(
             number, entry["name_th"], _decimal(entry["score"]), _decimal(entry["previous"])
         )
         for number, entry in scores.items()
     }
+
+
+def report_document(report: Report) -> dict:
+    agency = report.agency
+    scores = report_scores(report)
+    citations = score_citations(scores)
     return {
         "schema_version": SCHEMA_VERSION,
         "agency": {

@@ -10,7 +10,7 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import BaseValidator, MaxValueValidator, MinValueValidator
 from django.db import connection, models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import translation
 from django.utils.dates import MONTHS
 from django.utils.deconstruct import deconstructible
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from itaportal import limits
 from measures import thai
-from measures.search import published_titles, search_text, search_words
+from measures.search import name_text, published_texts, search_text, search_words
 
 # Buddhist-Era years only: a Gregorian year typed by mistake (2025) is refused by the database.
 MIN_YEAR, MAX_YEAR = 2500, 2700
@@ -104,20 +104,26 @@ SEARCH_VECTOR = SearchVector("search_text", config="simple")
 
 class AgencyQuerySet(models.QuerySet):
     def search(self, query: str):
-        """Agencies whose names or published measure titles hold every word of ``query``.
+        """Agencies whose names, place or published reports hold every word of ``query``, as
+        ``search_rank``: 0 when the names and place alone hold them (listed first), else 1.
 
         Words match by prefix ("พะ" finds "พะไล") on PostgreSQL's full-text search; elsewhere each
         word is looked for as a substring.
         """
         words = search_words(query)
         if not words:
-            return self
+            return self.annotate(search_rank=Value(0))
         if connection.vendor == "postgresql":
-            tsquery = " & ".join(f"{word}:*" for word in words)
-            return self.alias(search=SEARCH_VECTOR).filter(
-                search=SearchQuery(tsquery, search_type="raw", config="simple")
+            tsquery = SearchQuery(
+                " & ".join(f"{word}:*" for word in words), search_type="raw", config="simple"
             )
-        return self.filter(*(Q(search_text__icontains=word) for word in words))
+            found = self.alias(search=SEARCH_VECTOR).filter(search=tsquery)
+            by_name = Q(names=tsquery)
+            found = found.alias(names=SearchVector("search_names", config="simple"))
+        else:
+            found = self.filter(*(Q(search_text__icontains=word) for word in words))
+            by_name = Q(*(Q(search_names__icontains=word) for word in words))
+        return found.annotate(search_rank=Case(When(by_name, then=0), default=1))
 
 
 # First path segments of the portal's own pages (itaportal/urls.py): an agency slug that took one
@@ -174,9 +180,17 @@ class Agency(models.Model):
     # nullable column without rebuilding the table (which would rebuild the PostgreSQL-only
     # index below).
     code = models.CharField(_("agency code"), max_length=20, null=True, blank=True)  # noqa: DJ001
-    # The names and the published measure titles cut into words (measures.search), kept up to
-    # date on save and on publish so that the index searches one column.
+    name_en = models.CharField(
+        _("name in English or romanised"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example Mueang Phalai Subdistrict Administrative Organization."),
+    )
+    # The names and place, then the words of the published reports, cut into words
+    # (measures.search), kept up to date on save and on publish so that the index searches one
+    # column; the names and place alone rank a match first.
     search_text = models.TextField(_("search text"), blank=True, editable=False)
+    search_names = models.TextField(_("searched names"), blank=True, editable=False)
     # Who signs the printed report, one role a line; empty means the usual three
     # (SIGN_OFF_ROLES). Each gets a signature line in the PDF.
     sign_off_lines = models.TextField(
@@ -207,9 +221,10 @@ class Agency(models.Model):
         return self.short_name or self.name
 
     def save(self, *args, **kwargs):
+        self.search_names = name_text(self)
         self.search_text = self.searchable_text()
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text", "search_names"}
         super().save(*args, **kwargs)
 
     def sign_off_roles(self) -> list[str]:
@@ -221,11 +236,12 @@ class Agency(models.Model):
             return [gettext(role) for role in SIGN_OFF_ROLES]
 
     def searchable_text(self) -> str:
-        """What the index's search looks in: the names and the measure titles the public sees."""
+        """What the index's search looks in: the names and place, and the words of the reports
+        the public sees."""
         publications = Publication.objects.public().reports().filter(report__agency_id=self.pk)
         publications = publications.order_by("version")
-        titles = published_titles(publications.values_list("report", "document")) if self.pk else []
-        return search_text(self.name, self.short_name, *titles)
+        texts = published_texts(publications.values_list("report", "document")) if self.pk else []
+        return search_text(name_text(self), *texts)
 
     def division_names(self) -> list[str]:
         return list(self.divisions.values_list("name", flat=True))

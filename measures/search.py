@@ -14,17 +14,47 @@ QUERY_SYNTAX = re.compile(r"[&|!():*'\\<>\"\s]+")
 
 
 def search_words(text: str) -> list[str]:
-    words = (QUERY_SYNTAX.sub("", word).lower() for word in word_tokenize(text or ""))
-    return [word for word in words if word]
+    # A hyphen joins the words of a slug ("mueang-phalai"), which pythainlp keeps as one.
+    words = (
+        QUERY_SYNTAX.sub("", word).lower() for word in word_tokenize((text or "").replace("-", " "))
+    )
+    # A word of punctuation alone ("-", ".") finds nothing and only slows the search.
+    return [word for word in words if any(char.isalnum() for char in word)]
 
 
 def search_text(*texts: str) -> str:
-    """The texts as one line of space-separated words, as kept in ``Agency.search_text``."""
-    return " ".join(word for text in texts for word in search_words(text))
+    """The texts as one line of space-separated words, each once, in their first order, as kept
+    in ``Agency.search_text``."""
+    return " ".join(dict.fromkeys(word for text in texts for word in search_words(text)))
 
 
-def published_titles(publications) -> list[str]:
-    """The measure titles of each report's newest version, from (report id, document) pairs in
-    version order."""
+def name_text(agency) -> str:
+    """Every name people look an agency up by: its Thai full and short names, its romanised or
+    English name, its URL slug, district and province, the last two also as people write them
+    ("อำเภอบัวลาย"). ``agency`` may be a migration's model."""
+    district = f"อำเภอ{agency.district}" if agency.district else ""
+    return search_text(
+        agency.name,
+        agency.short_name,
+        agency.name_en,
+        agency.slug,
+        district,
+        f"จังหวัด{agency.province}",
+    )
+
+
+def published_texts(publications) -> list[str]:
+    """The words of each report's newest version as the public reads it (titles, methods,
+    results, outcomes), from (report id, document) pairs in version order."""
     latest = dict(publications)
-    return [measure["title"] for document in latest.values() for measure in document["measures"]]
+    return [
+        text
+        for document in latest.values()
+        for measure in document["measures"]
+        for text in (
+            measure["title"],
+            *measure["methods"],
+            *measure["results"],
+            *(outcome["text"] for outcome in measure["outcomes"]),
+        )
+    ]

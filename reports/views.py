@@ -97,7 +97,8 @@ def _index(request):
             )
         )
         .filter(latest_year__isnull=False)
-        .order_by("-latest_year", "name")
+        # Agencies found by name or place before those found by their reports' words.
+        .order_by("search_rank", "-latest_year", "name")
     )
     page = paginate(request, agencies, AGENCIES_PER_PAGE)
     return render(request, "reports/index.html", {"form": form, "page_obj": page})

@@ -157,6 +157,7 @@ def test_the_preview_warns_that_the_cover_misspells_the_district(demo_report, fo
     data = seed_docx() if format == "docx" else SEED.read_bytes()
     outcome = report_import_legacy(report=demo_report, file=io.BytesIO(data), format=format)
     assert outcome.ok
-    [warning] = outcome.warnings
+    replaced, warning = outcome.warnings
+    assert replaced.message == "ไฟล์นี้จะแทนที่มาตรการทั้ง ๖ มาตรการที่มีอยู่ในรายงานปีงบประมาณ พ.ศ. ๒๕๖๘"
     assert (warning.column, warning.text[warning.start : warning.end]) == ("cover", "อำเภอบวลาย")
     assert warning.suggestion == "อำเภอบัวลาย"

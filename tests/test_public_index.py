@@ -234,3 +234,42 @@ def test_the_province_filter_is_kept_until_a_publication(
     )
 
     assert agency.province in _listed_provinces()
+
+
+@pytest.mark.parametrize(
+    "query", ["นครราชสีมา", "บัวลาย", "Mueang Phalai", "phalai", "mueang-phalai", "อำเภอบัวลาย"]
+)
+def test_the_search_finds_an_agency_by_its_place_romanised_name_and_slug(
+    client, demo_report, query
+):
+    agency = demo_report.agency
+    agency.name_en = "Mueang Phalai Subdistrict Administrative Organization"
+    agency.save()
+    published_agencies(2, province="ขอนแก่น")
+    content = listed(client, "?q=" + query)
+    assert "องค์การบริหารส่วนตำบลเมืองพะไล" in content
+    assert "บ้าน0001" not in content
+
+
+def test_the_search_finds_a_word_of_a_published_report_body(client, demo_report):
+    result = demo_report.measures.get(number=3).results.first()
+    result.text = "จัดอบรมหลักธรรมาภิบาลให้พนักงานส่วนตำบล"
+    result.save()
+    assert "เมืองพะไล" not in listed(client, "?q=ธรรมาภิบาล")
+    report_publish(report=demo_report, acknowledge_warnings=True)
+    assert "องค์การบริหารส่วนตำบลเมืองพะไล" in listed(client, "?q=ธรรมาภิบาล")
+
+
+def test_agencies_found_by_name_come_before_those_found_by_their_reports(client, demo_report):
+    (named,) = published_agencies(1, prefix="ธรรมาภิบาล")
+    named.save()
+    Report.objects.filter(agency=named).update(fiscal_year=2567)
+    result = demo_report.measures.get(number=3).results.first()
+    result.text = "จัดอบรมหลักธรรมาภิบาลให้พนักงานส่วนตำบล"
+    result.save()
+    report_publish(report=demo_report, acknowledge_warnings=True)
+    content = listed(client, "?q=ธรรมาภิบาล")
+    assert content.index("ธรรมาภิบาล0000") < content.index("องค์การบริหารส่วนตำบลเมืองพะไล")
+    assert listed(client).index("องค์การบริหารส่วนตำบลเมืองพะไล") < listed(client).index(
+        "ธรรมาภิบาล0000"
+    )

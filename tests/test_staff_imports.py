@@ -302,3 +302,70 @@ def test_only_the_coordinators_dashboard_links_to_the_data_pages(
     client.force_login(staff_palad)
     content = client.get("/staff/2568/").content.decode()
     assert "/import/" not in content
+
+
+def test_the_exported_xlsx_reads_in_excel_without_resizing(coordinator_client, demo_report):
+    sheet = exported_xlsx(coordinator_client).active
+    widths = {letter: sheet.column_dimensions[letter].width for letter in "ABCDEFGHI"}
+    assert all(8 <= width <= 80 for width in widths.values()), widths
+    assert widths["B"] == 80  # the long titles wrap instead of widening the column
+    assert sheet.freeze_panes == "A2"
+    assert [cell.value for cell in sheet[1]][:3] == [
+        "ลำดับ",
+        "มาตรการ โครงการ หรือกิจกรรม",
+        "วิธีดำเนินการ",
+    ]
+    assert sheet["C2"].alignment.wrap_text and sheet["A1"].font.bold
+
+
+def test_the_blank_template_explains_its_columns_and_imports_as_it_is(
+    coordinator_client, empty_report
+):
+    response = coordinator_client.get("/staff/2567/import/template.xlsx")
+    assert response["Content-Disposition"] == (
+        'attachment; filename="mueang-phalai-2567-import-template.xlsx"'
+    )
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    measures, notes = book.worksheets
+    assert [cell.value for cell in measures[1]] == [cell.value for cell in notes["A"][1:]]
+    assert measures["D2"].value == "ต.ค. 2566" and measures["E2"].value == "ก.ย. 2567"
+    explained = "\n".join(str(cell.value) for cell in notes["B"])
+    assert "“ต.ค. ๒๕๖๗” หรือ “ตุลาคม 2567”" in explained
+    assert max(notes.column_dimensions[letter].width for letter in "ABC") <= 80
+
+    preview(coordinator_client, 2567, "measures", file=upload("template.xlsx", response.content))
+    confirm(coordinator_client, 2567, "measures")
+    (imported,) = measures_of(empty_report)
+    assert imported["title"] == "การเผยแพร่ข้อมูลข่าวสารของหน่วยงานผ่านเว็บไซต์"
+    assert imported["methods"] == ["จัดทำข้อมูลที่ต้องเผยแพร่", "เผยแพร่ทางเว็บไซต์ของหน่วยงาน"]
+    assert imported["period"] == {
+        "start_month": 10,
+        "start_year": 2566,
+        "end_month": 9,
+        "end_year": 2567,
+    }
+    assert imported["divisions"] == ["สำนักปลัด"] and imported["indicators"] == [9]
+
+
+def test_the_import_page_links_to_the_template(coordinator_client, demo_report):
+    content = coordinator_client.get("/staff/2568/import/measures/").content.decode()
+    assert 'href="/staff/2568/import/template.xlsx">แบบฟอร์มเปล่า (.xlsx)</a>' in content
+
+
+def test_the_preview_warns_of_another_years_file_and_counts_the_measures_it_replaces(
+    coordinator_client, empty_report
+):
+    Measure.objects.create(report=empty_report, number=1, title="มาตรการที่มีอยู่แล้ว")
+    response = preview(coordinator_client, 2567, "report", text=SEED.read_text(encoding="utf-8"))
+    content = response.content.decode()
+    assert "ไฟล์นี้เป็นรายงานปีงบประมาณ พ.ศ. ๒๕๖๘ แต่กำลังนำเข้าในรายงานปีงบประมาณ พ.ศ. ๒๕๖๗" in content
+    assert "ไฟล์นี้จะแทนที่มาตรการทั้ง ๑ มาตรการที่มีอยู่ในรายงานปีงบประมาณ พ.ศ. ๒๕๖๗" in content
+    assert "ไม่ใช่องค์การบริหารส่วนตำบล" not in content
+    assert "ยืนยันการนำเข้า" in content
+
+
+def test_the_preview_warns_of_another_agencys_file(coordinator_client, demo_report):
+    text = SEED.read_text(encoding="utf-8").replace("เมืองพะไล", "หนองบัวแดง")
+    content = preview(coordinator_client, 2568, "report", text=text).content.decode()
+    assert "ไฟล์นี้ระบุชื่อ “องค์การบริหารส่วนตำบลหนองบัวแดง” ไม่ใช่องค์การบริหารส่วนตำบลเมืองพะไล" in content
+    assert "ไฟล์นี้เป็นรายงานปีงบประมาณ" not in content

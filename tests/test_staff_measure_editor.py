@@ -1,6 +1,9 @@
+import json
+import re
+
 import pytest
 
-from measures.models import Change, Measure, Report
+from measures.models import Change, Indicator, Measure, Report
 from tests.staff_helpers import editor_data, formset_data, items
 
 
@@ -193,3 +196,66 @@ def test_a_division_of_another_agency_is_refused(client, coordinator, measure, a
     response = client.post(url(measure), editor_data(measure, divisions=[foreign.pk]))
     assert response.status_code == 200
     assert list(measure.divisions.values_list("name", flat=True)) == ["สำนักปลัด"]
+
+
+def test_half_a_period_is_refused_in_thai_before_the_database_sees_it(client, coordinator, measure):
+    client.force_login(coordinator)
+    response = client.post(url(measure), editor_data(measure, start_year=""))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "measure_period_valid" not in content and "Constraint" not in content
+    assert "ยังไม่ได้บันทึก: มี ๑ รายการที่ต้องแก้ไข" in content
+    assert '<a href="#id_start_year">ปีที่เริ่ม (พ.ศ.): กรอกเดือนและปีที่เริ่มและที่สิ้นสุดให้ครบ' in content
+    measure.refresh_from_db()
+    assert measure.start_year == 2568
+
+
+def test_a_period_that_ends_before_it_starts_is_refused(client, coordinator, measure):
+    client.force_login(coordinator)
+    response = client.post(url(measure), editor_data(measure, start_month=4, end_month=1))
+    assert "ระยะเวลาสิ้นสุดก่อนเริ่มต้น" in response.content.decode()
+    measure.refresh_from_db()
+    assert (measure.start_month, measure.end_month) == (1, 4)
+
+
+def test_required_fields_are_marked(client, coordinator, measure):
+    client.force_login(coordinator)
+    content = client.get(url(measure)).content.decode()
+    assert '<label for="id_title" class="required">' in content
+    assert 'legend class="required"' in content  # the responsible divisions
+    assert "ช่องที่มีเครื่องหมาย * ต้องกรอก" in content
+
+
+def test_the_editor_offers_several_blank_rows_and_saves_them_in_one_go(
+    client, coordinator, measure
+):
+    client.force_login(coordinator)
+    content = client.get(url(measure)).content.decode()
+    blank = measure.results.count() + 2
+    assert f'name="results-{blank}-text"' in content
+    rows = [*items(["ผลหนึ่ง", "ผลสอง", "ผลสาม"]), {"text": "", "ORDER": ""}]
+    client.post(url(measure), editor_data(measure, **formset_data("results", rows)))
+    assert list(measure.results.values_list("text", flat=True)) == ["ผลหนึ่ง", "ผลสอง", "ผลสาม"]
+
+
+def test_the_save_warns_of_a_period_outside_the_year_and_an_empty_list(
+    client, coordinator, measure
+):
+    client.force_login(coordinator)
+    data = editor_data(measure, start_year=2569, end_year=2569, **formset_data("outcomes", []))
+    response = client.post(url(measure), data, follow=True)
+    content = response.content.decode()
+    assert "บันทึกแล้ว" in content
+    assert "ระยะเวลาอยู่นอกปีงบประมาณ พ.ศ. ๒๕๖๘" in content
+    assert "มาตรการนี้ยังไม่มีผลลัพธ์หรือความสำเร็จของการดำเนินการ" in content
+    measure.refresh_from_db()
+    assert measure.start_year == 2569 and not measure.outcomes.exists()
+
+
+def test_the_cited_sentence_of_each_scored_indicator_is_in_the_editor(client, coordinator, measure):
+    client.force_login(coordinator)
+    content = client.get(url(measure)).content.decode()
+    data = re.search(r'<script id="citations" type="application/json">(.*?)</script>', content)
+    tenth = Indicator.objects.get(number=10)
+    assert json.loads(data[1])[str(tenth.pk)] == "ตัวชี้วัดที่ ๑๐ การป้องกันการทุจริต ได้คะแนน ๙๒.๕๐ คะแนน"
+    assert "ระบบเขียนประโยคให้เองจากคะแนนที่กรอกไว้ในหน้าคะแนน ITA" in content

@@ -9,9 +9,12 @@ of a frozen ``report_document``), so the open data and the coordinator's export 
 """
 
 import contextlib
+import io
 import re
 from collections import defaultdict
 
+import openpyxl
+import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,7 +26,13 @@ from itaportal import limits
 from measures import thai
 from measures.editing import too_many_measures_message
 from measures.imports.report_text import HEADERS, ReportTextError, cited_indicator, parse_divisions
-from measures.imports.spreadsheet import FORMATS, SpreadsheetError
+from measures.imports.spreadsheet import (
+    FORMATS,
+    SpreadsheetError,
+    XLSXFormat,
+    readable,
+    workbook_bytes,
+)
 from measures.models import (
     MAX_YEAR,
     MIN_YEAR,
@@ -440,3 +449,50 @@ def measures_file(measures, format: str) -> bytes:
     dataset.title = "มาตรการ"
     data = FORMATS[format]().export_data(dataset)
     return data.encode("utf-8") if isinstance(data, str) else data
+
+
+# The blank template's explanation sheet. Like the column names, it is part of the file and Thai
+# whatever the interface language: (column, what goes in it).
+COLUMN_NOTES = [
+    (NUMBER, "ลำดับของมาตรการ ๑, ๒, ๓ … (เลขไทยหรือเลขอารบิก) แถวที่มีลำดับตรงกับมาตรการที่มีอยู่แล้ว"
+     "ในรายงานจะแก้ไขมาตรการนั้น ลำดับใหม่จะเพิ่มมาตรการ"),
+    (HEADERS[0], "ชื่อมาตรการ โครงการ หรือกิจกรรม หนึ่งย่อหน้า ไม่ต้องใส่เลขลำดับ"),
+    (HEADERS[1], "ขั้นตอนการดำเนินการ บรรทัดละหนึ่งข้อ (ขึ้นบรรทัดใหม่ในเซลล์ด้วย Alt+Enter) "
+     "ระบบใส่เลข ๑. ๒. ให้เอง"),
+    (START, "เดือนและปี พ.ศ. ที่เริ่ม เขียนได้ทั้ง “ต.ค. 2567”, “ต.ค. ๒๕๖๗” หรือ “ตุลาคม 2567” "
+     "เว้นว่างทั้งเดือนที่เริ่มและเดือนที่สิ้นสุดหากยังไม่ทราบ"),
+    (END, "เดือนและปี พ.ศ. ที่สิ้นสุด เขียนแบบเดียวกับเดือนที่เริ่ม เช่น “ก.ย. 2568”"),
+    (HEADERS[3], "ชื่อส่วนราชการที่รับผิดชอบ ตามที่ตั้งไว้ในหน้าส่วนราชการ บรรทัดละหนึ่งชื่อ "
+     "หรือคั่นด้วยการเว้นวรรค"),
+    (HEADERS[4], "ผลการดำเนินการ บรรทัดละหนึ่งข้อ เว้นว่างได้หากยังไม่มีผล"),
+    (HEADERS[5], "ผลลัพธ์หรือความสำเร็จ บรรทัดละหนึ่งข้อ เว้นว่างได้หากยังไม่มีผล"),
+    (INDICATORS, "เลขตัวชี้วัด ITA ที่มาตรการมุ่งพัฒนา ๑ ถึง ๑๐ คั่นด้วยจุลภาคหรือเว้นวรรค "
+     "เว้นว่างได้"),
+]  # fmt: skip
+
+
+def template_file(report) -> bytes:
+    """A blank XLSX to fill in and import into ``report``: the columns with one example row
+    that imports as it is, and a second sheet explaining each column."""
+    year = report.fiscal_year
+    divisions = list(report.agency.divisions.values_list("name", flat=True)[:1])
+    example = {
+        NUMBER: 1,
+        HEADERS[0]: "การเผยแพร่ข้อมูลข่าวสารของหน่วยงานผ่านเว็บไซต์",
+        HEADERS[1]: "จัดทำข้อมูลที่ต้องเผยแพร่\nเผยแพร่ทางเว็บไซต์ของหน่วยงาน",
+        START: f"ต.ค. {year - 1}",
+        END: f"ก.ย. {year}",
+        HEADERS[3]: "\n".join(divisions),
+        HEADERS[4]: "เผยแพร่ข้อมูลทางเว็บไซต์ ๑๒ ครั้ง",
+        HEADERS[5]: "ประชาชนเข้าถึงข้อมูลของหน่วยงานได้สะดวกขึ้น",
+        INDICATORS: "9",
+    }
+    dataset = tablib.Dataset(list(example.values()), headers=list(example))
+    dataset.title = "มาตรการ"
+    book = openpyxl.load_workbook(io.BytesIO(XLSXFormat().export_data(dataset)))
+    notes = book.create_sheet("คำอธิบายคอลัมน์")
+    notes.append(["คอลัมน์", "กรอกอย่างไร", "ตัวอย่าง"])
+    for column, note in COLUMN_NOTES:
+        notes.append([column, note, str(example[column])])
+    readable(notes)
+    return workbook_bytes(book)

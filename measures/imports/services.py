@@ -40,8 +40,8 @@ from measures.models import (
     Report,
     Result,
 )
-from measures.review import Finding
-from measures.review.cover import report_text_warnings
+from measures.review import WARNING, Finding
+from measures.review.cover import other_report_findings, report_text_warnings
 
 logger = logging.getLogger(__name__)
 
@@ -217,8 +217,25 @@ def report_import_legacy(
     except (SpreadsheetError, ReportTextError) as error:
         return ImportOutcome(errors=[str(error)], unknown_divisions=getattr(error, "names", []))
     existing = {m["number"]: m for m in report_document(report)["measures"]}
+    lines = parsed.cover_lines + parsed.heading_lines + [parsed.introduction]
+    warnings = other_report_findings(lines, report.agency, report.fiscal_year)
+    if existing:
+        warnings.append(
+            Finding(
+                "import",
+                WARNING,
+                _(
+                    "The file replaces all %(count)s measures now in the report of fiscal "
+                    "year %(year)s."
+                )
+                % {
+                    "count": thai.thai_digits(len(existing)),
+                    "year": thai.thai_digits(report.fiscal_year),
+                },
+            )
+        )
     outcome = ImportOutcome(
-        warnings=report_text_warnings(parsed, report.agency), notes=parsed.notes
+        warnings=warnings + report_text_warnings(parsed, report.agency), notes=parsed.notes
     )
     for measure in parsed.measures:
         before = existing.pop(measure.number, None)

@@ -28,6 +28,7 @@ import zipfile
 from collections.abc import Iterable
 
 import openpyxl
+import openpyxl.styles
 import tablib
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
@@ -225,7 +226,38 @@ class XLSXFormat(base_formats.XLSX):
         return _dataset(rows[1:], rows[0])
 
     def export_data(self, dataset, **kwargs):
-        return super().export_data(_neutralised(dataset), **kwargs)
+        data = super().export_data(_neutralised(dataset), **kwargs)
+        book = openpyxl.load_workbook(io.BytesIO(data))
+        readable(book.active)
+        return workbook_bytes(book)
+
+
+# Excel's widest column is 255 characters; a column of paragraphs reads best at most 80 wide,
+# its text wrapped, rather than one line across several screens.
+MAX_COLUMN_WIDTH = 80
+
+
+def readable(sheet) -> None:
+    """``sheet`` laid out for reading: Thai header row in bold and frozen, text wrapped at the
+    top of its cell, each column as wide as its longest line, up to MAX_COLUMN_WIDTH."""
+    widths: dict[str, int] = {}
+    for row in sheet.iter_rows():
+        for cell in row:
+            cell.alignment = openpyxl.styles.Alignment(wrap_text=True, vertical="top")
+            lines = str(cell.value or "").splitlines() or [""]
+            longest = max(len(line) for line in lines)
+            widths[cell.column_letter] = max(widths.get(cell.column_letter, 8), longest + 2)
+    for cell in sheet[1]:
+        cell.font = openpyxl.styles.Font(bold=True)
+    for letter, width in widths.items():
+        sheet.column_dimensions[letter].width = min(width, MAX_COLUMN_WIDTH)
+    sheet.freeze_panes = "A2"
+
+
+def workbook_bytes(book) -> bytes:
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 class CSVFormat(base_formats.CSV):

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from measures.search import published_titles, search_text
+from measures.search import published_texts, search_text
 
 
 def fill_search_text(apps, schema_editor):
@@ -10,7 +10,7 @@ def fill_search_text(apps, schema_editor):
     Publication = apps.get_model("measures", "Publication")
     for agency in Agency.objects.all():
         publications = Publication.objects.filter(report__agency=agency).order_by("version")
-        titles = published_titles(publications.values_list("report", "document"))
+        titles = published_texts(publications.values_list("report", "document"))
         agency.search_text = search_text(agency.name, agency.short_name, *titles)
         agency.save(update_fields=["search_text"])
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('measures', '0016_oit_items_evidence'),
+        ('measures', '0017_search'),
     ]
 
     operations = [

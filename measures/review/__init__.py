@@ -16,7 +16,15 @@ from measures.review.base import (
     run_checks,
 )
 
-__all__ = ["CHECKS", "ERROR", "WARNING", "Finding", "ReviewInput", "review_document"]
+__all__ = [
+    "CHECKS",
+    "ERROR",
+    "WARNING",
+    "Finding",
+    "ReviewInput",
+    "measure_warnings",
+    "review_document",
+]
 
 # The modules register their checks when imported; naming them keeps the imports explicit.
 CHECK_MODULES = (structure, language, typography)
@@ -32,6 +40,17 @@ def review_document(
     """All findings on a report document, errors first, then in reading order."""
     review = ReviewInput(document, indicator_names, frozenset(accepted_words))
     return sorted(_without_repeats(list(run_checks(review, checks))), key=_sort_key)
+
+
+# What the measure editor tells at save, without refusing it: a list left empty, a period
+# outside the fiscal year. The review before publishing tells the same again.
+SAVE_CHECKS = ("completeness", "periods")
+
+
+def measure_warnings(measure: dict, *, fiscal_year: int) -> list[Finding]:
+    """The save-time findings on one measure's document (measures.document.measure_document)."""
+    document = {"fiscal_year": fiscal_year, "introduction": "", "measures": [measure]}
+    return review_document(document, indicator_names={}, checks=SAVE_CHECKS)
 
 
 # A finding of the first check is dropped where one of the second covers the same text: a word

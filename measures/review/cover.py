@@ -5,9 +5,12 @@ Used when a report's text is imported; the cover is not kept after that, so this
 of the report document.
 """
 
+import re
+
 from django.utils.translation import gettext as _
 
 from itaportal import limits
+from measures import thai
 from measures.review.base import WARNING, Cell, Finding
 from measures.review.language import MAX_DIFFERENCE, distance
 
@@ -25,6 +28,49 @@ def report_text_warnings(parsed, agency) -> list[Finding]:
     """What an imported text (a report_text.ParsedReport) says about the agency unlike its record:
     for the command and the upload page alike."""
     return cover_findings(parsed.cover_lines + parsed.heading_lines, agency)
+
+
+# "ปีงบประมาณ พ.ศ. ๒๕๖๘" as a cover or heading prints the report's fiscal year.
+_FISCAL_YEAR = re.compile(r"ปีงบประมาณ\s*(?:พ\.ศ\.)?\s*([๐-๙0-9]{4})")
+# How a cover names a local agency: its full or short kind, then its name.
+_AGENCY_NAME = re.compile(
+    r"(?:องค์การบริหารส่วนตำบล|องค์การบริหารส่วนจังหวัด|เทศบาลตำบล|เทศบาลเมือง|เทศบาลนคร"
+    r"|อบต\.|อบจ\.|ทต\.|ทม\.|ทน\.)\s*\S+"
+)
+
+
+def other_report_findings(lines: list[str], agency, fiscal_year: int) -> list[Finding]:
+    """Warnings when a text's cover or heading is another year's report or another agency's:
+    importing it still replaces this report's measures, which may be what is wanted (last
+    year's report as a start), or a wrong file picked."""
+    text = " ".join(lines)
+    findings = []
+    year = _FISCAL_YEAR.search(text)
+    file_year = thai.parse_number(year[1]) if year else fiscal_year
+    if file_year != fiscal_year:
+        findings.append(
+            Finding(
+                "cover",
+                WARNING,
+                _(
+                    "The file is the report of fiscal year %(file_year)s; you are importing it "
+                    "into fiscal year %(year)s."
+                )
+                % {"file_year": thai.thai_digits(file_year), "year": thai.thai_digits(fiscal_year)},
+            )
+        )
+    named = _AGENCY_NAME.search(text)
+    names = [agency.name, agency.short_name]
+    if named and not any(name and name in text for name in names):
+        findings.append(
+            Finding(
+                "cover",
+                WARNING,
+                _("The file names “%(found)s”, not %(name)s.")
+                % {"found": named[0], "name": agency.name},
+            )
+        )
+    return findings
 
 
 def cover_findings(lines: list[str], agency) -> list[Finding]:

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
@@ -28,6 +28,8 @@ from measures.models import (
 
 class MeasureForm(forms.ModelForm):
     """The coordinator's part of a measure: title, period, divisions and target indicators."""
+
+    required_css_class = "required"
 
     start_year = forms.TypedChoiceField(
         label=_("start year (B.E.)"), coerce=int, empty_value=None, required=False
@@ -60,8 +62,34 @@ class MeasureForm(forms.ModelForm):
         self.fields["end_year"].choices = years
         self.fields["divisions"].queryset = report.agency.divisions.all()
 
+    def clean(self):
+        """The period's rules as Thai errors on its fields, before the database's
+        measure_period_valid would refuse it in English."""
+        cleaned = super().clean()
+        period = [cleaned.get(name) for name in PERIOD_FIELDS]
+        if any(value is not None for value in period):
+            for name, value in zip(PERIOD_FIELDS, period, strict=True):
+                if value is None and name not in self.errors:
+                    self.add_error(
+                        name,
+                        _(
+                            "Fill in the start and end month and year, or leave all four "
+                            "empty while the period is not known."
+                        ),
+                    )
+        if all(value is not None for value in period):
+            start_month, start_year, end_month, end_year = period
+            if (end_year, end_month) < (start_year, start_month):
+                self.add_error("end_month", _("The period ends before it starts."))
+        return cleaned
+
+
+PERIOD_FIELDS = ("start_month", "start_year", "end_month", "end_year")
+
 
 class ItemForm(forms.Form):
+    required_css_class = "required"
+
     text = PlainTextFormField(
         label=_("text"), max_length=limits.ITEM_CHARS, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -72,7 +100,12 @@ class OutcomeForm(ItemForm):
         Indicator.objects.all(), label=_("cited indicator"), required=False
     )
     cite_score = forms.BooleanField(
-        label=_("add the indicator's score from the scores page"), required=False
+        label=_("add a sentence with this indicator's score after the text"),
+        help_text=_(
+            "The portal writes the sentence from the scores entered on the ITA scores page, so "
+            "it always agrees with them."
+        ),
+        required=False,
     )
 
     def clean(self):
@@ -108,12 +141,40 @@ class BaseItemFormSet(forms.BaseFormSet):
         return [form.cleaned_data for form in self.ordered_forms]
 
 
+# Several blank rows, so that several items go in one save without JavaScript (which adds
+# more rows on request: static/js/item_rows.js).
+BLANK_ROWS = 3
 ItemFormSet = forms.formset_factory(
-    ItemForm, formset=BaseItemFormSet, extra=1, can_order=True, can_delete=True
+    ItemForm, formset=BaseItemFormSet, extra=BLANK_ROWS, can_order=True, can_delete=True
 )
 OutcomeFormSet = forms.formset_factory(
-    OutcomeForm, formset=BaseItemFormSet, extra=1, can_order=True, can_delete=True
+    OutcomeForm, formset=BaseItemFormSet, extra=BLANK_ROWS, can_order=True, can_delete=True
 )
+
+
+def error_summary(forms_in_page) -> list[tuple[str, str]]:
+    """(field id, "label: message") for every error of the page's forms and formsets, in page
+    order, for the summary at the top of the page that links to each field."""
+    entries = []
+    for form in forms_in_page:
+        if isinstance(form, forms.BaseFormSet):
+            first = form.forms[0] if form.forms else None
+            for message in form.non_form_errors():
+                entries.append((_first_field_id(first), message))
+            entries.extend(entry for row in form.forms for entry in error_summary([row]))
+            continue
+        for name, messages in form.errors.items():
+            field_id = _first_field_id(form) if name == NON_FIELD_ERRORS else None
+            if field_id is None:
+                bound = form[name]
+                field_id = bound.id_for_label or bound.auto_id
+                messages = [f"{bound.label}: {message}" for message in messages]
+            entries.extend((field_id, message) for message in messages)
+    return entries
+
+
+def _first_field_id(form) -> str:
+    return next((field.auto_id for field in form), "") if form is not None else ""
 
 
 def item_initial(manager) -> list[dict]:

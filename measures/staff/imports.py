@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from measures import thai
 from measures.document import report_document
 from measures.imports import services
-from measures.imports.resources import measures_file
+from measures.imports.resources import measures_file, template_file
 from measures.imports.services import RowOutcome
 from measures.imports.spreadsheet import FORMATS
 from measures.models import Report
@@ -201,6 +202,7 @@ def report_import(request, year: int, kind: str):
         "token": token,
         "mapping": mapping,
         "filename": upload["filename"] if upload else "",
+        "template_url": reverse("staff:import_template", kwargs={"year": year}),
     }
     return render(request, "staff/import.html", context)
 
@@ -223,5 +225,18 @@ def report_export(request, year: int, format: str):
         content_type=FORMATS[format]().get_content_type(),
     )
     filename = f"{report.agency.slug}-{year}-measures.{format}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def import_template(request, year: int):
+    """The blank spreadsheet to fill in and import: an example row and the columns explained."""
+    _member, report = get_for_user(request, Report, allow=coordinator, fiscal_year=year)
+    response = HttpResponse(
+        template_file(report), content_type=FORMATS["xlsx"]().get_content_type()
+    )
+    filename = f"{report.agency.slug}-{year}-import-template.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -53,6 +53,7 @@ urlpatterns = [
         )
         for format in ("xlsx", "csv")
     ),
+    year_path("import/template.xlsx", imports.import_template, name="import_template"),
     path("measures/<int:pk>/", views.measure_edit, name="measure"),
     path("measures/<int:pk>/delete/", views.measure_delete, name="measure_delete"),
     path("measures/<int:pk>/move/", views.measure_move, name="measure_move"),

@@ -12,10 +12,11 @@ from django.views.decorators.http import require_POST
 
 from itaportal.pagination import paginate
 from measures import editing, thai
-from measures.document import report_document
+from measures.document import measure_document, report_document, report_scores, score_citations
 from measures.fiscal_year import handins, opening
-from measures.models import Change, Measure, Report
+from measures.models import Change, Indicator, Measure, Report
 from measures.oit.ita_page import ita_rows
+from measures.review import measure_warnings
 from measures.staff.access import (
     coordinator,
     get_for_user,
@@ -30,6 +31,7 @@ from measures.staff.forms import (
     NewMeasureForm,
     OutcomeFormSet,
     ScoresForm,
+    error_summary,
     item_initial,
     outcome_data,
     outcome_initial,
@@ -158,6 +160,10 @@ def measure_edit(request, pk: int):
                 messages.success(request, _("Saved."))
             else:
                 messages.info(request, _("Nothing had changed."))
+            for finding in measure_warnings(
+                measure_document(measure, {}), fiscal_year=report.fiscal_year
+            ):
+                messages.warning(request, finding.message)
             return redirect("staff:measure", pk=measure.pk)
     context = {
         "report": report,
@@ -167,10 +173,23 @@ def measure_edit(request, pk: int):
         "version": version,
         "max_form_bytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
         "max_form_mb": thai.thai_digits(settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)),
+        "errors": error_summary(forms.values()) if data is not None else [],
+        "citations": _citations_by_choice(report),
         **forms,
     }
     status = 409 if conflict is not None else 200
     return render(request, "staff/measure_form.html", context, status=status)
+
+
+def _citations_by_choice(report: Report) -> dict[int, str]:
+    """The sentence each indicator's "cite the score" adds, by the indicator's choice value in
+    the outcome form, for the preview shown as the clerk ticks it."""
+    citations = score_citations(report_scores(report))
+    return {
+        pk: citations[number]
+        for number, pk in Indicator.objects.values_list("number", "pk")
+        if citations.get(number)
+    }
 
 
 def _int_or_zero(value) -> int:
