@@ -39,6 +39,7 @@ class Checked:
         self.page, self.width, self.found = page, width, {}
 
     def __call__(self, name):
+        self.page.wait_for_load_state()  # a link just clicked may still be loading its page
         overflow = self.page.evaluate("document.documentElement.scrollWidth")
         self.found[name] = (serious_violations(self.page), overflow > self.width)
 

@@ -59,7 +59,9 @@ def test_the_cycle_from_last_years_result_to_the_report(
     page.get_by_label("สำนักปลัด").check()
     page.get_by_label("งบประมาณ (บาท)").fill("15000")
     page.get_by_label("ตัวชี้วัดที่ ๘ การปรับปรุงการทำงาน").check()
-    page.get_by_role("group", name="วิธีดำเนินการ").get_by_label("ข้อความ").fill("ลดขั้นตอนงานบริการ")
+    page.get_by_role("group", name="วิธีดำเนินการ").get_by_label("ข้อความ").first.fill(
+        "ลดขั้นตอนงานบริการ"
+    )
     page.get_by_role("button", name="บันทึก", exact=True).click()
     page.get_by_text("บันทึกแล้ว").wait_for()
 
@@ -104,9 +106,9 @@ def test_the_cycle_from_last_years_result_to_the_report(
     log_in(page, "staff_palad")
     page.locator("section.missing").get_by_role("link", name="๑. มาตรการปรับปรุงการทำงาน").click()
     results = page.get_by_role("group", name="ผลการดำเนินการ", exact=True)
-    results.get_by_label("ข้อความ").fill("ลดขั้นตอนงานบริการจาก ๕ เหลือ ๓ ขั้นตอน")
+    results.get_by_label("ข้อความ").first.fill("ลดขั้นตอนงานบริการจาก ๕ เหลือ ๓ ขั้นตอน")
     outcomes = page.get_by_role("group", name="ผลลัพธ์หรือความสำเร็จของการดำเนินการ")
-    outcomes.get_by_label("ข้อความ").fill("ประชาชนได้รับบริการรวดเร็วขึ้น")
+    outcomes.get_by_label("ข้อความ").first.fill("ประชาชนได้รับบริการรวดเร็วขึ้น")
     page.get_by_role("button", name="บันทึก", exact=True).click()
     page.get_by_text("บันทึกแล้ว").wait_for()
     page.get_by_role("link", name="หน้าหลักเจ้าหน้าที่").first.click()

@@ -15,7 +15,7 @@ ALLOWED = {
     "Portal",  # the product's name, "ITA Portal"
     "English",  # the language switch names each language in itself
     "Sarabun", "Django", "Excel", "Word", "Microsoft", "Google", "Authenticator", "TOTP",
-    "docx", "xlsx", "csv", "pdf", "json", "txt", "UTF", "MB",  # file types and sizes
+    "docx", "xlsx", "csv", "pdf", "json", "txt", "html", "UTF", "MB",  # file types and sizes
 }  # fmt: skip
 ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
 
