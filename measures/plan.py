@@ -22,6 +22,7 @@ from measures.workflow import (
     PublishRefused,
     WorkflowError,
     publication_create,
+    publications_withdraw,
     report_review,
 )
 
@@ -141,30 +142,11 @@ def plan_withdraw(*, report: Report, by, reason: str) -> list[Publication]:
     if not reason:
         raise ValueError(_("Say why the plan is withdrawn."))
     report = Report.objects.select_for_update().select_related("agency").get(pk=report.pk)
-    withdrawn = list(report.publications.public().filter(kind=PLAN))
-    if not withdrawn:
-        raise WorkflowError(_("not published"))
-    now = timezone.now()
-    for publication in withdrawn:
-        publication.withdrawn_at, publication.withdrawn_by = now, by
-        publication.withdrawal_reason = reason
-        # One by one: reports/apps.py forgets each one's public copies and PDFs.
-        publication.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+    withdrawn = publications_withdraw(
+        report=report, kind=PLAN, by=by, reason=reason, action=Change.Action.PLAN_WITHDRAWN
+    )
     report.plan_approved_digest = ""
     report.save(update_fields=["plan_approved_digest"])
-    Change.objects.create(
-        report=report,
-        user=by,
-        action=Change.Action.PLAN_WITHDRAWN,
-        changes=[
-            {
-                "field": "version",
-                "before": ", ".join(thai.thai_digits(p.version) for p in withdrawn),
-                "after": "",
-            },
-            {"field": "reason", "before": "", "after": reason},
-        ],
-    )
     return withdrawn
 
 

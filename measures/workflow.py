@@ -192,7 +192,25 @@ def report_withdraw(*, report: Report, by, reason: str) -> list[Publication]:
     if not reason:
         raise ValueError(_("Say why the report is withdrawn."))
     report = Report.objects.select_for_update().select_related("agency").get(pk=report.pk)
-    withdrawn = list(report.publications.public().reports())
+    withdrawn = publications_withdraw(
+        report=report,
+        kind=Publication.Kind.REPORT,
+        by=by,
+        reason=reason,
+        action=Change.Action.WITHDRAWN,
+    )
+    report.reopen()
+    # The index's search no longer finds the withdrawn titles.
+    report.agency.save(update_fields=["search_text"])
+    return withdrawn
+
+
+def publications_withdraw(
+    *, report: Report, kind: str, by, reason: str, action
+) -> list[Publication]:
+    """Withdraw every version of ``report``'s document of ``kind`` (report or plan) that the
+    public could read, recorded as ``action``; the caller holds the report's row lock."""
+    withdrawn = list(report.publications.public().filter(kind=kind))
     if not withdrawn:
         raise WorkflowError(_("not published"))
     now = timezone.now()
@@ -201,11 +219,10 @@ def report_withdraw(*, report: Report, by, reason: str) -> list[Publication]:
         publication.withdrawal_reason = reason
         # Saved one by one: reports/apps.py forgets each one's public copies and PDFs.
         publication.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
-    report.reopen()
     Change.objects.create(
         report=report,
         user=by,
-        action=Change.Action.WITHDRAWN,
+        action=action,
         changes=[
             {
                 "field": "version",
@@ -215,8 +232,6 @@ def report_withdraw(*, report: Report, by, reason: str) -> list[Publication]:
             {"field": "reason", "before": "", "after": reason},
         ],
     )
-    # The index's search no longer finds the withdrawn titles.
-    report.agency.save(update_fields=["search_text"])
     return withdrawn
 
 
