@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -374,6 +375,41 @@ def fetch_all(base: str, paths: list[str]) -> None:
     connection.close()
 
 
+@contextmanager
+def gunicorn(python: str, state: Path, settings_module: str):
+    """The portal under gunicorn (itaportal/gunicorn.conf.py, WORKERS workers) on a free
+    loopback port, logging to state/gunicorn.log; yields the port."""
+    port = free_port()
+    with (state / "gunicorn.log").open("wb") as log:
+        server = subprocess.Popen(
+            [
+                str(Path(python).parent / "gunicorn"),
+                "-c",
+                "itaportal/gunicorn.conf.py",
+                "itaportal.wsgi",
+            ],
+            env={
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": settings_module,
+                "GUNICORN_BIND": f"127.0.0.1:{port}",
+                "GUNICORN_WORKERS": str(WORKERS),
+            },
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_for_port(port, server, timeout=60)
+            yield port
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # requests of the last run still queued
+                server.kill()
+                server.wait()
+
+
 def main(seconds: int) -> None:
     load = os.getloadavg()
     state = STATE
@@ -409,29 +445,9 @@ def main(seconds: int) -> None:
     unique_reports_lua = lua_script(scripts / "reports-unique.lua", paths, unique=True)
     search_lua = lua_script(scripts / "search.lua", search_paths())
     unique_lua = lua_script(scripts / "search-unique.lua", search_paths(), unique=True)
-    port = free_port()
     pdf = paths[0] + "report.pdf"
-    log = (state / "gunicorn.log").open("wb")
-    server = subprocess.Popen(
-        [
-            str(Path(python).parent / "gunicorn"),
-            "-c",
-            "itaportal/gunicorn.conf.py",
-            "itaportal.wsgi",
-        ],
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "bench.settings",
-            "GUNICORN_BIND": f"127.0.0.1:{port}",
-            "GUNICORN_WORKERS": str(WORKERS),
-        },
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
     results = {}
-    try:
-        wait_for_port(port, server, timeout=60)
+    with gunicorn(python, state, "bench.settings") as port:
         base = f"http://127.0.0.1:{port}"
         shutil.rmtree(state / "nginx", ignore_errors=True)
         with nginx_front(
@@ -459,10 +475,6 @@ def main(seconds: int) -> None:
                 else:
                     wrk(url, 3, script)  # warm-up: every worker forked, connected and cached
                 results[name] = wrk(url, seconds, script)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
     report(results, queries, timings, plan, seconds, load, len(paths))
 
 

@@ -23,8 +23,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.nginx_front import free_port  # noqa: E402
-from bench.run import machine, wait_for_port  # noqa: E402
+from bench.run import machine  # noqa: E402
 from bench.scale import (  # noqa: E402
     KINDS,
     PLACE_ENDS,
@@ -32,6 +31,7 @@ from bench.scale import (  # noqa: E402
     POSTGRES,
     PROVINCES,
     environment,
+    gunicorn,
     lua_script,
     wrk,
 )
@@ -177,28 +177,8 @@ def main(seconds: int) -> None:
     every = [path for paths in kinds.values() for path in paths]
     scripts = state / "wrk"
     scripts.mkdir(exist_ok=True)
-    port = free_port()
-    log = (state / "gunicorn.log").open("wb")
-    server = subprocess.Popen(
-        [
-            str(Path(python).parent / "gunicorn"),
-            "-c",
-            "itaportal/gunicorn.conf.py",
-            "itaportal.wsgi",
-        ],
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "itaportal.settings",
-            "GUNICORN_BIND": f"127.0.0.1:{port}",
-            "GUNICORN_WORKERS": str(WORKERS),
-        },
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
     results = {}
-    try:
-        wait_for_port(port, server, timeout=60)
+    with gunicorn(python, state, "itaportal.settings") as port:
         base = f"http://127.0.0.1:{port}"
         runs = {
             "every kind, kept copies": lua_script(scripts / "all.lua", every),
@@ -211,14 +191,6 @@ def main(seconds: int) -> None:
             print(f"wrk: {name} …", flush=True)
             wrk(base, 3, script)  # warm-up: every worker forked, connected, copies kept
             results[name] = wrk(base, seconds, script)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:  # requests of the last run still queued
-            server.kill()
-            server.wait()
-        log.close()
     report(results, plan, seconds, load, generated, len(every))
 
 
