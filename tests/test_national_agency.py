@@ -11,8 +11,8 @@ from reports.rendering import report_fragment
 NATIONAL = {"name": "กรมบัญชีกลาง", "short_name": "กรมบัญชีกลาง", "district": "", "province": ""}
 
 
-def national_document(demo_report) -> dict:
-    document = demo_report.latest_publication().document
+def national_document(demo_report, kind="report") -> dict:
+    document = demo_report.latest_publication(kind).document
     return {**document, "agency": {**document["agency"], **NATIONAL}, "scores": []}
 
 
@@ -24,6 +24,14 @@ def test_a_national_agency_needs_no_province(db):
 def test_its_page_names_no_province(demo_report):
     with translation.override("th"):
         html = report_fragment(national_document(demo_report))
+    assert "กรมบัญชีกลาง" in html
+    assert "จังหวัด" not in html
+    assert "report-place" not in html
+
+
+def test_its_plan_names_no_province(demo_plan):
+    with translation.override("th"):
+        html = report_fragment(national_document(demo_plan, "plan"))
     assert "กรมบัญชีกลาง" in html
     assert "จังหวัด" not in html
     assert "report-place" not in html
