@@ -15,7 +15,7 @@ from measures.imports.spreadsheet import neutralise
 from measures.models import Agency, Report
 from measures.oit.ita_page import ita_page_is_public, ita_rows
 from measures.oit.models import Evidence, OitList
-from reports.views import PUBLIC_MAX_AGE, _cookieless
+from reports.views import PUBLIC_MAX_AGE, cookieless
 
 
 def _ita_year(request, slug: str, year: int):
@@ -32,7 +32,7 @@ def _ita_year(request, slug: str, year: int):
 def _cache_headers(request, response, draft: bool):
     """The page changes whenever the coordinator adds evidence: shared caches keep it for
     PUBLIC_MAX_AGE seconds; a member's or a draft page is never kept."""
-    if draft or not _cookieless(request):
+    if draft or not cookieless(request):
         add_never_cache_headers(response)
     else:
         response.headers["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"

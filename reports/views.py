@@ -60,7 +60,7 @@ def index(request):
     every visitor asking the same thing. A publication starts new copies at once; an agency's
     new name shows within PUBLIC_MAX_AGE seconds.
     """
-    if not _cookieless(request):
+    if not cookieless(request):
         return _index(request)
     generation = cache.get_or_set(INDEX_GENERATION_KEY, 0, None)
     query = hashlib.blake2b(request.GET.urlencode().encode(), digest_size=12).hexdigest()
@@ -172,7 +172,7 @@ def _conditional_headers(request, response, version: ReportVersion, etag: str):
         return response
     response.headers["ETag"] = etag
     response.headers["Last-Modified"] = http_date(version.publication.published_at.timestamp())
-    if _cookieless(request):
+    if cookieless(request):
         # A published version never changes: a shared cache (the nginx front, docs/nginx.conf)
         # may answer for it; a new publication shows within PUBLIC_MAX_AGE seconds.
         response.headers["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
@@ -181,7 +181,7 @@ def _conditional_headers(request, response, version: ReportVersion, etag: str):
     return response
 
 
-def _cookieless(request) -> bool:
+def cookieless(request) -> bool:
     """Nobody signed in and no message waiting: the visitor gets exactly what every anonymous
     visitor gets. Any other cookie is looked at, not trusted: a made-up session id authenticates
     nobody and must not skip the kept copies (it made the page ten times slower)."""
@@ -206,7 +206,7 @@ def kept_for_visitors(view):
 
     @wraps(view)
     def wrapper(request, slug, year):
-        if request.META.get("QUERY_STRING") or not _cookieless(request):
+        if request.META.get("QUERY_STRING") or not cookieless(request):
             return view(request, slug, year)
         key = _public_copy_key(view.__name__, slug, year, get_language())
         found = cache.get_many([key, COPIES_EPOCH_KEY])
