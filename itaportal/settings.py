@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "itaportal.middleware.security_headers",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "itaportal.middleware.posted_file_names",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -39,12 +39,45 @@ def test_a_refused_file_says_why_in_thai_and_stores_nothing(client, coordinator,
     assert listdir("evidence") == ([], [])
 
 
-def test_a_posted_name_with_a_folder_keeps_only_its_last_part(client, coordinator, o21):
+def post_as_sent(client, url, name: str, content: bytes):
+    """A multipart POST carrying the file name byte for byte: the test client and
+    SimpleUploadedFile would cut it to its last part first, as a browser always does."""
+    boundary = "----ita-boundary"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    return client.generic(
+        "POST", url, body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+
+
+@pytest.mark.parametrize(
+    "name", ["../../etc/ประกาศ.pdf", "..\\ประกาศ.pdf", "ประ\x01กาศ.pdf", "ก\u202eฟดp.pdf"]
+)
+def test_a_posted_name_with_a_folder_or_control_characters_is_refused_in_thai(
+    client, coordinator, o21, name
+):
+    # Django's parser would keep "ประกาศ.pdf" silently; the name as sent is what is checked.
     client.force_login(coordinator)
-    client.post(f"/staff/2568/ita/{o21.pk}/", {"file": upload("../../etc/ประกาศ.pdf", pdf_bytes())})
-    version = EvidenceFile.objects.get()
-    assert version.name == "ประกาศ.pdf"
-    assert version.file.name.startswith("evidence/")
+    response = post_as_sent(client, f"/staff/2568/ita/{o21.pk}/", name, pdf_bytes())
+    assert response.status_code == 200
+    assert "ชื่อไฟล์ต้องไม่อ้างถึงโฟลเดอร์" in response.content.decode()
+    assert not Evidence.objects.exists()
+    assert listdir("evidence") == ([], [])
+
+
+def test_a_name_sent_plainly_passes_the_same_way(client, coordinator, o21):
+    client.force_login(coordinator)
+    response = post_as_sent(
+        client, f"/staff/2568/ita/{o21.pk}/", "ประกาศ (ฉบับที่ 2).pdf", pdf_bytes()
+    )
+    assert response.status_code == 302
+    assert EvidenceFile.objects.get().name == "ประกาศ (ฉบับที่ 2).pdf"
 
 
 def test_a_replaced_file_keeps_its_url_and_earlier_versions_stay_for_the_agency(

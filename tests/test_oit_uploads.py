@@ -49,8 +49,8 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read():
     "name", ["../../etc/passwd.pdf", "..\\x.pdf", "..", "a\x00b.pdf", "ก\nข.pdf", "ก\u202eฟดp.pdf"]
 )
 def test_a_name_with_a_folder_or_control_characters_is_refused(name):
-    # Django's upload parser already cuts a posted name to its last part and drops unprintable
-    # characters (tests/test_oit_evidence_staff.py); this is the check behind it.
+    # Applied to the name as posted (tests/test_oit_evidence_staff.py), before Django's parser
+    # cuts it to its last part.
     with pytest.raises(ValidationError) as caught:
         safe_name(name)
     assert "ต้องไม่อ้างถึงโฟลเดอร์" in caught.value.messages[0]

@@ -49,7 +49,7 @@ class CheckedUpload:
 
 def check_upload(upload: UploadedFile) -> CheckedUpload:
     """The upload as it will be kept, or ValidationError saying in Thai why it is refused."""
-    name = safe_name(upload.name or "")
+    name = safe_name(getattr(upload, "name_as_sent", upload.name) or "")
     if upload.size == 0:
         raise ValidationError(_("The file is empty."), code="empty")
     if upload.size > limits.EVIDENCE_BYTES:
