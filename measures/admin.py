@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
+from django.db import models
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -34,6 +35,8 @@ from measures.models import (
     Change,
     Division,
     DivisionMapping,
+    Evidence,
+    EvidenceFile,
     Indicator,
     IndicatorScore,
     ItaResult,
@@ -443,6 +446,31 @@ class ChangeAdmin(ReadOnlyRecordAdmin):
     list_filter = ["action", "report__agency"]
     search_fields = ["subject", "user__username", "report__agency__name"]
     list_select_related = ["user", "report__agency"]
+
+
+class EvidenceFileInline(admin.TabularInline):
+    model = EvidenceFile
+    fields = ["name", "content_type", "size", "sha256", "uploaded_at", "uploaded_by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ReadOnlyRecordAdmin):
+    """What agencies gave as evidence, with every file version. Read-only here: added, replaced
+    and deleted on the staff pages, where the file is checked, the change recorded and an
+    approved report reopened."""
+
+    list_display = ["__str__", "agency", "kind", "oit_item", "measure", "result_number", "added_at"]
+    list_filter = ["kind", "oit_item__oit_list__year", "measure__report__fiscal_year"]
+    search_fields = ["title", "url", "files__name", "agency__name"]
+    list_select_related = ["agency", "oit_item__oit_list", "measure"]
+    inlines = [EvidenceFileInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(SignInEvent)

@@ -1011,6 +1011,7 @@ class Change(models.Model):
         PLAN_APPROVED = "plan_approved", _("approved the measures plan")
         PLAN_PUBLISHED = "plan_published", _("published the measures plan")
         PLAN_WITHDRAWN = "plan_withdrawn", _("withdrew the measures plan from publication")
+        EVIDENCE = "evidence", _("changed the evidence of a result")
 
     report = models.ForeignKey(Report, models.CASCADE, related_name="changes")
     # Kept when the measure is deleted, so that the deletion itself stays on record.

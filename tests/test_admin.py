@@ -82,3 +82,30 @@ def test_the_admin_shows_the_change_history_read_only(admin_client, demo_report)
     change.refresh_from_db()
     assert change.subject == "รายงาน ๒๕๖๘"
     assert admin_client.get(reverse("admin:measures_change_add")).status_code == 403
+
+
+def test_the_admin_shows_the_evidence_and_its_file_versions_read_only(
+    admin_client, demo_report, staff_palad
+):
+    from measures.oit.services import evidence_add
+    from measures.oit.uploads import check_upload
+    from tests.evidence_samples import pdf_bytes, upload
+
+    evidence = evidence_add(
+        agency=demo_report.agency,
+        by=staff_palad,
+        measure=demo_report.measures.get(number=2),
+        result_number=1,
+        title="คำสั่งแต่งตั้ง",
+        upload=check_upload(upload("คำสั่ง.pdf", pdf_bytes())),
+    )
+    listing = admin_client.get(reverse("admin:measures_evidence_changelist"), {"q": "คำสั่ง.pdf"})
+    assert "คำสั่งแต่งตั้ง" in listing.content.decode()
+    detail = admin_client.get(reverse("admin:measures_evidence_change", args=[evidence.pk]))
+    content = detail.content.decode()
+    assert "คำสั่ง.pdf" in content and "application/pdf" in content
+    assert 'name="_save"' not in content
+    assert admin_client.get(reverse("admin:measures_evidence_add")).status_code == 403
+    delete = reverse("admin:measures_evidence_delete", args=[evidence.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    assert evidence.files.count() == 1

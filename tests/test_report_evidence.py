@@ -1,8 +1,15 @@
 import subprocess
+from datetime import timedelta
+from io import StringIO
+from unittest import mock
 
 import pytest
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.utils import timezone
 
-from measures.oit.services import evidence_add, evidence_replace_file
+from measures.models import Change, Report
+from measures.oit.services import evidence_add, evidence_delete, evidence_replace_file
 from measures.oit.uploads import check_upload
 from measures.workflow import report_publish
 from tests.evidence_samples import jpeg_bytes, pdf_bytes, upload
@@ -94,3 +101,68 @@ def test_evidence_added_after_publishing_is_not_public_until_the_next(
     )
     assert client.get(f"/mueang-phalai/2568/evidence/{later.pk}/").status_code == 404
     assert "ร่าง.pdf" not in client.get("/mueang-phalai/2568/").content.decode()
+
+
+def test_adding_replacing_and_deleting_a_results_evidence_is_on_the_measures_history(
+    client, demo_report, staff_palad
+):
+    measure = demo_report.measures.get(number=2)
+    client.force_login(staff_palad)
+    client.post(
+        f"/staff/measures/{measure.pk}/evidence/",
+        {"result": 2, "title": "ภาพประชุม", "file": upload("ภาพ.jpg", jpeg_bytes())},
+    )
+    evidence = measure.evidence.get()
+    client.post(f"/staff/evidence/{evidence.pk}/", {"file": upload("ภาพ-ใหม่.jpg", jpeg_bytes())})
+    client.post(f"/staff/evidence/{evidence.pk}/delete/")
+    assert not measure.evidence.exists()
+    history = client.get(f"/staff/measures/{measure.pk}/history/").content.decode()
+    assert history.count("แก้ไขหลักฐานของผลการดำเนินการ") == 3
+    assert "หลักฐานของผลการดำเนินการ</dt>" in history
+    assert "ผลการดำเนินการที่ ๒: ภาพประชุม (ภาพ.jpg)" in history
+    assert "ผลการดำเนินการที่ ๒: ภาพประชุม (ภาพ-ใหม่.jpg)" in history
+
+
+def test_an_approved_report_comes_back_to_draft_with_the_evidence_change_saying_why(
+    demo_report, staff_palad, photo
+):
+    Report.objects.filter(pk=demo_report.pk).update(status=Report.Status.APPROVED)
+    demo_report.refresh_from_db()
+    evidence_replace_file(
+        evidence=photo, upload=check_upload(upload("ภาพ-๒.jpg", jpeg_bytes())), by=staff_palad
+    )
+    demo_report.refresh_from_db()
+    assert demo_report.status == Report.Status.DRAFT
+    change = demo_report.changes.first()
+    assert change.action == Change.Action.EVIDENCE
+    assert change.changes == [
+        {
+            "field": "evidence",
+            "before": "ผลการดำเนินการที่ ๒: ภาพการประชุมประชาคม (ภาพประชุม.jpg)",
+            "after": "ผลการดำเนินการที่ ๒: ภาพการประชุมประชาคม (ภาพ-๒.jpg)",
+        }
+    ]
+
+
+def test_clean_artefacts_deletes_evidence_files_nothing_names_once_they_are_an_hour_old(
+    published, photo, staff_palad
+):
+    first = photo.current_file().file.name  # the publication names it
+    evidence_replace_file(
+        evidence=photo,
+        upload=check_upload(upload("ภาพ-๒.jpg", jpeg_bytes((10, 90, 200)))),
+        by=staff_palad,
+    )
+    second = photo.current_file().file.name
+    evidence_delete(evidence=photo, by=staff_palad)  # nothing names the second version now
+    call_command("clean_artefacts", stdout=StringIO())
+    assert default_storage.exists(second)  # younger than an hour: its row may not be committed
+    later = timezone.now() + timedelta(hours=2)
+    with mock.patch("measures.oit.services.timezone.now", return_value=later):
+        out = StringIO()
+        call_command("clean_artefacts", "--dry-run", stdout=out)
+        assert second in out.getvalue() and first not in out.getvalue()
+        assert default_storage.exists(second)
+        call_command("clean_artefacts", stdout=StringIO())
+    assert not default_storage.exists(second)
+    assert default_storage.exists(first)

@@ -150,10 +150,13 @@ class Evidence(models.Model):
         return files[-1] if files else None
 
 
+EVIDENCE_DIR = "evidence"
+
+
 def evidence_upload_to(instance, filename: str) -> str:
     """Named by content: the same file uploaded twice is one object in the storage."""
     extension = filename.rsplit(".", 1)[-1]
-    return f"evidence/{instance.sha256[:2]}/{instance.sha256}.{extension}"
+    return f"{EVIDENCE_DIR}/{instance.sha256[:2]}/{instance.sha256}.{extension}"
 
 
 class EvidenceFile(models.Model):

@@ -1,13 +1,17 @@
 """Services: copying a year's OIT list, adding, replacing and deleting evidence."""
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from itaportal import limits
 from measures import thai
-from measures.models import Agency, Measure
-from measures.oit.models import Evidence, EvidenceFile, OitItem, OitList
+from measures.models import Agency, Change, Measure, Publication
+from measures.oit.models import EVIDENCE_DIR, Evidence, EvidenceFile, OitItem, OitList
 from measures.oit.uploads import CheckedUpload
 
 
@@ -52,10 +56,33 @@ def _target(oit_item: OitItem | None, measure: Measure | None, result_number: in
     return {"measure": measure, "result_number": result_number}
 
 
-def _results_changed(measure: Measure | None) -> None:
-    """Evidence of a result is part of the report: the approval given without it goes."""
-    if measure is not None:
-        measure.report.reopen()
+def _record(evidence: Evidence, by, *, before: str = "", after: str = "") -> None:
+    """Evidence of a result is part of the report: the change goes on the measure's history (an
+    approver sees why the report came back), and the approval given without it goes."""
+    measure = evidence.measure
+    if measure is None:
+        return
+    Change.objects.create(
+        report=measure.report,
+        measure=measure,
+        subject=str(measure),
+        version=measure.version,
+        user=by,
+        action=Change.Action.EVIDENCE,
+        changes=[{"field": "evidence", "before": before, "after": after}],
+    )
+    measure.report.reopen()
+
+
+def _described(evidence: Evidence, name: str = "") -> str:
+    """ "ผลการดำเนินการที่ ๒: ภาพกิจกรรม (ภาพ.jpg)" — what a person recognises the evidence by."""
+    if evidence.result_number is None:  # an OIT item's: not part of a report
+        return ""
+    shown = " ".join(filter(None, [evidence.title, f"({name})" if name else evidence.url]))
+    return _("Result %(number)s: %(evidence)s") % {
+        "number": thai.thai_digits(evidence.result_number),
+        "evidence": shown,
+    }
 
 
 @transaction.atomic
@@ -79,7 +106,7 @@ def evidence_add(
     )
     if upload is not None:
         _store(evidence, upload, by)
-    _results_changed(measure)
+    _record(evidence, by, after=_described(evidence, upload.name if upload else ""))
     return evidence
 
 
@@ -87,8 +114,14 @@ def evidence_add(
 def evidence_replace_file(*, evidence: Evidence, upload: CheckedUpload, by) -> EvidenceFile:
     """A new version of a file evidence: its public URL now sends this one; the earlier versions
     stay for the agency."""
+    before = evidence.current_file()
     version = _store(evidence, upload, by)
-    _results_changed(evidence.measure)
+    _record(
+        evidence,
+        by,
+        before=_described(evidence, before.name if before else ""),
+        after=_described(evidence, version.name),
+    )
     return version
 
 
@@ -96,9 +129,9 @@ def evidence_replace_file(*, evidence: Evidence, upload: CheckedUpload, by) -> E
 def evidence_delete(*, evidence: Evidence, by) -> None:
     """The evidence and its versions go from the pages; a stored file stays as long as a
     publication may name it (its name is its content's digest, which another may share)."""
-    measure = evidence.measure
+    current = evidence.current_file()
+    _record(evidence, by, before=_described(evidence, current.name if current else ""))
     evidence.delete()
-    _results_changed(measure)
 
 
 def _store(evidence: Evidence, upload: CheckedUpload, by) -> EvidenceFile:
@@ -114,3 +147,37 @@ def _store(evidence: Evidence, upload: CheckedUpload, by) -> EvidenceFile:
     version.file.save(f"x.{upload.file_type.extensions[0]}", upload.file, save=False)
     version.save()
     return version
+
+
+def evidence_files_sweep(*, dry_run: bool = False) -> list[str]:
+    """Delete stored evidence files that no version of any evidence and no publication names (the
+    evidence was deleted, or a replaced version's publications went); their storage names (with
+    ``dry_run``, of those that would be deleted). A file younger than an hour stays: an upload
+    stores its file before its row is committed."""
+    try:
+        folders = default_storage.listdir(EVIDENCE_DIR)[0]
+    except FileNotFoundError:  # nothing was ever uploaded here
+        return []
+    stored = [
+        f"{EVIDENCE_DIR}/{folder}/{name}"
+        for folder in folders
+        for name in default_storage.listdir(f"{EVIDENCE_DIR}/{folder}")[1]
+    ]
+    named = set(EvidenceFile.objects.values_list("file", flat=True))
+    # Every publication, withdrawn ones too: a restore or a re-publication may bring one back.
+    for document in Publication.objects.values_list("document", flat=True).iterator():
+        named.update(
+            entry["file"]["storage_name"]
+            for measure in document.get("measures", ())
+            for entry in measure.get("evidence", ())
+            if "file" in entry
+        )
+    recent = timezone.now() - timedelta(hours=1)
+    swept = []
+    for name in stored:
+        if name in named or default_storage.get_modified_time(name) > recent:
+            continue
+        if not dry_run:
+            default_storage.delete(name)
+        swept.append(name)
+    return swept

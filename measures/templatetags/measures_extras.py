@@ -29,6 +29,7 @@ CHANGE_FIELDS = {
     "budget": _("budget (baht)"),
     "ita_result": _("ITA result"),
     "analysis": _("analysis of last year's result"),
+    "evidence": _("evidence of a result"),
 }
 
 # Geometry of the score chart, in SVG user units: a label column, then bars scaled to 0–100.

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from measures.oit.services import evidence_files_sweep
 from measures.staff.imports import previews_sweep
 from reports.artefacts import artefacts_clean
 
@@ -9,7 +10,8 @@ class Command(BaseCommand):
     help = (
         "Delete kept PDFs that no public publication or current draft refers to (withdrawn, "
         "superseded or restored-away versions, edited drafts, an earlier renderer), and import "
-        "previews never confirmed. Run it nightly and after a restore."
+        "previews never confirmed, and evidence files nothing names any more. Run it nightly "
+        "and after a restore."
     )
 
     def add_arguments(self, parser):
@@ -20,6 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run, **options):
         deleted = artefacts_clean(dry_run=dry_run)
         deleted += [f"imports:{name}" for name in previews_sweep(dry_run=dry_run)]
+        deleted += evidence_files_sweep(dry_run=dry_run)
         if dry_run or options["verbosity"] > 1:
             for name in deleted:
                 self.stdout.write(name)
