@@ -103,14 +103,26 @@ class Evidence(models.Model):
         LINK = "link", _("link")
         FILE = "file", _("file")
 
-    agency = models.ForeignKey(Agency, models.CASCADE, related_name="evidence")
+    agency = models.ForeignKey(
+        Agency, models.CASCADE, related_name="evidence", verbose_name=_("agency")
+    )
     oit_item = models.ForeignKey(
-        OitItem, models.CASCADE, related_name="evidence", null=True, blank=True
+        OitItem,
+        models.CASCADE,
+        related_name="evidence",
+        null=True,
+        blank=True,
+        verbose_name=_("OIT item"),
     )
     # A result is named by its number within the measure: the measure editor saves the results
     # list anew each time, and the evidence must outlive that.
     measure = models.ForeignKey(
-        Measure, models.CASCADE, related_name="evidence", null=True, blank=True
+        Measure,
+        models.CASCADE,
+        related_name="evidence",
+        null=True,
+        blank=True,
+        verbose_name=_("measure"),
     )
     result_number = models.PositiveSmallIntegerField(_("result number"), null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
@@ -118,7 +130,12 @@ class Evidence(models.Model):
     url = models.URLField(_("URL"), max_length=2000, blank=True)
     added_at = models.DateTimeField(_("added at"), auto_now_add=True)
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by"),
     )
 
     objects = EvidenceQuerySet.as_manager()
@@ -142,7 +159,10 @@ class Evidence(models.Model):
         ]
 
     def __str__(self):
-        return self.title or self.url or str(self.pk)
+        if self.title or self.url:
+            return self.title or self.url
+        version = self.current_file()
+        return version.name if version else str(self.pk)
 
     def current_file(self):
         """The newest version (from ``files`` as prefetched, when it is)."""
@@ -162,7 +182,9 @@ def evidence_upload_to(instance, filename: str) -> str:
 class EvidenceFile(models.Model):
     """One uploaded version of a file evidence; the newest is the one shown."""
 
-    evidence = models.ForeignKey(Evidence, models.CASCADE, related_name="files")
+    evidence = models.ForeignKey(
+        Evidence, models.CASCADE, related_name="files", verbose_name=_("evidence")
+    )
     file = models.FileField(_("file"), upload_to=evidence_upload_to, max_length=200)
     # The name as the agency gave it (shortened safely), sent back in Content-Disposition.
     name = models.CharField(_("file name"), max_length=255)
@@ -171,7 +193,12 @@ class EvidenceFile(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
 
     class Meta:
