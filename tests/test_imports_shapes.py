@@ -98,13 +98,50 @@ def parse(methods: str, **change):
     ).measures[0]
 
 
-def test_sub_items_stay_within_their_item_and_are_noted():
+def test_sub_items_are_kept_as_sub_items_and_noted():
     measure = parse("๑. ประชุม\n๑.๑ ครั้งแรก\n๑.๒ ครั้งที่สอง\n๒. รายงานผล")
-    assert measure.methods == ["ประชุม ๑.๑ ครั้งแรก ๑.๒ ครั้งที่สอง", "รายงานผล"]
+    assert measure.methods == ["ประชุม", "ครั้งแรก", "ครั้งที่สอง", "รายงานผล"]
+    assert measure.levels["methods"] == [0, 1, 1, 0]
     assert (
         "คอลัมน์ “วิธีดำเนินการ”: พบรายการย่อย (๑.๑ หรือหัวข้อย่อยใต้ข้อ) ๒ รายการ: "
-        "รวมไว้ในข้อของรายการนั้น" in measure.notes
+        "เก็บไว้เป็นข้อย่อยของข้อนั้น" in measure.notes
     )
+
+
+@pytest.mark.parametrize(
+    ("cell", "methods", "levels"),
+    [
+        (
+            "1. ประชุม\n1.1. ครั้งแรก\n2. รายงาน\n2.1 สรุป",
+            ["ประชุม", "ครั้งแรก", "รายงาน", "สรุป"],
+            [0, 1, 0, 1],
+        ),
+        (
+            "๑. ประชุม\n- ครั้งแรก\n• ครั้งที่สอง\n๒. รายงาน",
+            ["ประชุม", "ครั้งแรก", "ครั้งที่สอง", "รายงาน"],
+            [0, 1, 1, 0],
+        ),
+        # A figure at the start of a wrapped line is not the next sub-item (๑.๑ would be).
+        ("๑. งบประมาณ\n๑.๕ ล้านบาท\n๒. รายงาน", ["งบประมาณ ๑.๕ ล้านบาท", "รายงาน"], [0, 0]),
+        # ๒.๑ under item ๑ is text, not a sub-item of a later item.
+        ("๑. ประชุม\n๒.๑ ครั้งแรก", ["ประชุม ๒.๑ ครั้งแรก"], [0]),
+        (
+            "<ol><li>ประชุม<ol><li>ครั้งแรก</li></ol></li><li>รายงาน</li></ol>",
+            ["ประชุม", "ครั้งแรก", "รายงาน"],
+            [0, 1, 0],
+        ),
+    ],
+)
+def test_sub_items_are_read_by_their_number_or_bullet(cell, methods, levels):
+    if cell.startswith("<ol>"):
+        cells = dict(zip(COLUMNS, ROW, strict=True)) | {"methods": cell}
+        text = "<table><tr>" + "".join(f"<th>{h}</th>" for h in HEADERS) + "</tr><tr>"
+        text += "".join(f"<td>{value}</td>" for value in cells.values()) + "</tr></table>"
+        measure = parse_report_text(text, ["สำนักปลัด"], fiscal_year=2568).measures[0]
+    else:
+        measure = parse(cell)
+    assert measure.methods == methods
+    assert measure.list_levels("methods") == levels
 
 
 def test_a_dash_list_is_one_item_a_line():

@@ -331,7 +331,11 @@ class _HTMLTable(HTMLParser):
             if self.lists:
                 self.lists[-1][1] += 1
                 ordered, count = self.lists[-1]
-                self.items.append((len(self.text), f"{count}. " if ordered else "- "))
+                marker = f"{count}. " if ordered else "- "
+                if ordered and len(self.lists) > 1 and self.lists[-2][0]:
+                    # A numbered list within a numbered item: its sub-items, ๑.๑, ๑.๒ …
+                    marker = f"{self.lists[-2][1]}.{count} "
+                self.items.append((len(self.text), marker))
         elif tag in self.BLOCKS:
             self.text.append("\n")
         elif tag in ("b", "strong"):
