@@ -11,7 +11,15 @@ from django.utils import translation
 from measures.imports.report_text import COLUMNS, HEADERS, parse_report_text
 from measures.imports.services import report_import_legacy
 from measures.models import Report
-from tests.import_shapes import REFUSED, SHAPES, combined, word_numbering
+from tests.import_shapes import (
+    REFUSED,
+    SHAPES,
+    SUB_ITEM_SHAPES,
+    SUB_METHODS,
+    SUB_RESULTS,
+    combined,
+    word_numbering,
+)
 from tests.test_imports_legacy import document_of
 
 
@@ -39,6 +47,58 @@ def test_every_shape_imports_as_the_seed(demo_report, empty_report, shape):
     assert outcome.errors == []
     assert outcome.committed
     assert document_of(empty_report) == document_of(demo_report)
+
+
+def seed_with_sub_items(document: dict) -> dict:
+    """The seed's document with the corpus's sub-items (tests/import_shapes.py) put in by hand:
+    two under measure ๑'s first method, two under measure ๒'s first result."""
+    first, second = document["measures"][0], document["measures"][1]
+    first["methods"][1:1] = SUB_METHODS
+    second["results"][1:1] = SUB_RESULTS
+    for measure in (first, second):
+        measure["levels"] = {
+            "methods": [0] * len(measure["methods"]),
+            "results": [0] * len(measure["results"]),
+            "outcomes": [0] * len(measure["outcomes"]),
+        }
+    first["levels"]["methods"][1:3] = [1, 1]
+    second["levels"]["results"][1:3] = [1, 1]
+    return document
+
+
+def test_the_sub_item_corpus_holds_each_source():
+    assert len(SUB_ITEM_SHAPES) >= 5
+
+
+@pytest.mark.parametrize("shape", SUB_ITEM_SHAPES, ids=list(SUB_ITEM_SHAPES))
+def test_every_shape_with_sub_items_imports_them_as_sub_items(demo_report, empty_report, shape):
+    format, data = SUB_ITEM_SHAPES[shape]()
+    outcome = report_import_legacy(
+        report=empty_report, file=io.BytesIO(data), format=format, dry_run=False
+    )
+    assert outcome.errors == []
+    assert outcome.committed
+    assert document_of(empty_report) == seed_with_sub_items(document_of(demo_report))
+    notes = {row.number: row.notes for row in outcome.rows}
+    found = "พบรายการย่อย (๑.๑ หรือหัวข้อย่อยใต้ข้อ) ๒ รายการ: เก็บไว้เป็นข้อย่อยของข้อนั้น"
+    assert f"คอลัมน์ “วิธีดำเนินการ”: {found}" in notes[1]
+    assert f"คอลัมน์ “ผลการดำเนินการ”: {found}" in notes[2]
+
+
+def test_a_report_with_sub_items_copied_from_its_preview_imports_back_identical(
+    client, coordinator, demo_report, empty_report
+):
+    format, data = SUB_ITEM_SHAPES["sub-items: lines in <p>, as the seed"]()
+    report_import_legacy(report=demo_report, file=io.BytesIO(data), format=format, dry_run=False)
+    client.force_login(coordinator)
+    page = client.get("/staff/2568/preview/").content
+    assert '<li class="sub-item">๑.๑ ฉบับสำหรับประชาชน</li>' in page.decode()
+    outcome = report_import_legacy(
+        report=empty_report, file=io.BytesIO(page), format="text", dry_run=False
+    )
+    assert outcome.committed
+    assert document_of(empty_report) == document_of(demo_report)
+    assert "levels" in document_of(empty_report)["measures"][0]
 
 
 @pytest.mark.parametrize("case", REFUSED, ids=list(REFUSED))
