@@ -12,7 +12,7 @@ from django.utils import translation
 
 from measures.editing import OutcomeData, measure_save
 from measures.imports.resources import measures_file
-from measures.imports.services import report_import_rows
+from measures.imports.services import report_carry_forward, report_import_rows
 from measures.items import ListItem, labels, numbered_lines, read_numbered_lines
 from measures.models import Method, Report
 from measures.oit.services import evidence_add
@@ -180,3 +180,9 @@ def test_the_open_data_json_carries_the_levels_as_its_schema_says(client, measur
 def test_the_plan_keeps_the_methods_levels_without_results(measure):
     plan = plan_document(measure.report)["measures"][1]
     assert plan["levels"] == {"methods": [0, 1, 1, 0], "results": [], "outcomes": []}
+
+
+def test_carrying_the_report_forward_keeps_the_methods_sub_items(measure):
+    new = report_carry_forward(report=measure.report)
+    copied = new.measures.get(number=2).methods
+    assert list(copied.values_list("level", flat=True)) == [0, 1, 1, 0]

@@ -426,6 +426,7 @@ def report_carry_forward(*, report: Report, by=None, year: int | None = None) ->
                 measure=copy,
                 order=method.order,
                 text=thai.shift_year_mentions(method.text, report.fiscal_year, shift),
+                level=method.level,
             )
             for method in measure.methods.all()
         )
