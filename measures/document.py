@@ -7,10 +7,11 @@ the open data exports. ``SCHEMA_VERSION`` changes whenever its shape does.
 from decimal import Decimal
 
 from measures.citations import score_citation
+from measures.items import LISTS, document_levels
 from measures.models import IndicatorScore, Measure, Report
 
 # Keys may be added within a version (version 1 gained "approval", outcomes' "citation" and
-# "sign_off", measures' "evidence").
+# "sign_off", measures' "evidence" and "levels").
 SCHEMA_VERSION = 1
 
 
@@ -85,7 +86,7 @@ def measure_document(measure: Measure, citations: dict[int, str | None]) -> dict
             "end_month": measure.end_month,
             "end_year": measure.end_year,
         }
-    return {
+    document = {
         "number": measure.number,
         "title": measure.title,
         "period": period,
@@ -97,6 +98,12 @@ def measure_document(measure: Measure, citations: dict[int, str | None]) -> dict
         "outcomes": [_outcome(item, citations) for item in measure.outcomes.all()],
         "evidence": [_evidence(evidence) for evidence in measure.evidence.all()],
     }
+    levels = document_levels(
+        {column: [item.level for item in getattr(measure, column).all()] for column in LISTS}
+    )
+    if levels:
+        document["levels"] = levels
+    return document
 
 
 def _evidence(evidence) -> dict:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from itaportal import limits
-from measures import thai
+from measures import items, thai
 from measures.citations import score_text
 from measures.models import (
     Change,
@@ -44,10 +44,22 @@ class OutcomeData:
     text: str
     indicator: Indicator | None = None
     cite_score: bool = False
+    level: int = items.ITEM
 
 
-def _numbered(lines) -> str:
-    return "\n".join(f"{thai.thai_digits(i)}. {line}" for i, line in enumerate(lines, 1))
+def _numbered(rows) -> str:
+    """(text, level) rows as numbered lines, so that making an item a sub-item is a change."""
+    rows = list(rows)
+    return items.numbered_lines([text for text, _level in rows], [level for _t, level in rows])
+
+
+def _rows(values) -> list[dict]:
+    """Items given as texts or ListItems, as rows to store; a first sub-item becomes an item."""
+    values = [items.ListItem(value) if isinstance(value, str) else value for value in values]
+    levels = items.levels_of(value.level for value in values)
+    return [
+        {"text": value.text, "level": level} for value, level in zip(values, levels, strict=True)
+    ]
 
 
 def measure_snapshot(measure: Measure) -> dict[str, str]:
@@ -58,15 +70,15 @@ def measure_snapshot(measure: Measure) -> dict[str, str]:
         if item.indicator:
             cited = _(", score cited") if item.cite_score else ""
             text += f" [{item.indicator}{cited}]"
-        outcomes.append(text)
+        outcomes.append((text, item.level))
     return {
         "title": measure.title,
         "period": measure.period_display,
         "divisions": ", ".join(d.name for d in measure.divisions.all()),
         "budget": thai.budget_text(measure.budget),
         "indicators": ", ".join(thai.thai_digits(i.number) for i in measure.indicators.all()),
-        "methods": _numbered(measure.methods.values_list("text", flat=True)),
-        "results": _numbered(measure.results.values_list("text", flat=True)),
+        "methods": _numbered(measure.methods.values_list("text", "level")),
+        "results": _numbered(measure.results.values_list("text", "level")),
         "outcomes": _numbered(outcomes),
     }
 
@@ -96,14 +108,15 @@ def measure_save(
     by,
     version: int,
     setup: dict | None = None,
-    methods: list[str] | None = None,
-    results: list[str],
+    methods: list[str | items.ListItem] | None = None,
+    results: list[str | items.ListItem],
     outcomes: list[OutcomeData],
 ) -> Change | None:
     """Save an edited measure made from ``version``; refuse (MeasureConflict) if it is stale.
 
     ``setup`` (title, period, divisions, indicators) and ``methods`` are the coordinator's:
-    None leaves them as they are. The lists are replaced whole, numbered in the order given.
+    None leaves them as they are. The lists are replaced whole, numbered in the order given; an
+    item given as a ListItem of level 1 is a sub-item of the one before it.
     Returns the recorded change, or None when nothing differed.
     """
     locked = Measure.objects.select_for_update().select_related("report").get(pk=measure.pk)
@@ -118,12 +131,16 @@ def measure_save(
         locked.divisions.set(setup["divisions"])
         locked.indicators.set(setup["indicators"])
     if methods is not None:
-        _replace_items(locked.methods, Method, [{"text": text} for text in methods])
-    _replace_items(locked.results, Result, [{"text": text} for text in results])
+        _replace_items(locked.methods, Method, _rows(methods))
+    _replace_items(locked.results, Result, _rows(results))
+    levels = items.levels_of(o.level for o in outcomes)
     _replace_items(
         locked.outcomes,
         Outcome,
-        [{"text": o.text, "indicator": o.indicator, "cite_score": o.cite_score} for o in outcomes],
+        [
+            {"text": o.text, "indicator": o.indicator, "cite_score": o.cite_score, "level": level}
+            for o, level in zip(outcomes, levels, strict=True)
+        ],
     )
     changes = _diff(before, measure_snapshot(locked))
     if not changes:

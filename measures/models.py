@@ -796,6 +796,10 @@ class MeasureItem(models.Model):
 
     order = models.PositiveSmallIntegerField(_("order"))
     text = PlainTextField(_("text"), max_length=limits.ITEM_CHARS)
+    # 0: an item (๑.), 1: a sub-item of the item before it (๑.๑); see measures/items.py.
+    level = models.PositiveSmallIntegerField(
+        _("level"), choices=[(0, _("item")), (1, _("sub-item"))], default=0
+    )
 
     class Meta:
         abstract = True
@@ -809,6 +813,7 @@ class MeasureItem(models.Model):
         return [
             models.UniqueConstraint(fields=["measure", "order"], name=f"{prefix}_unique_order"),
             models.CheckConstraint(condition=Q(order__gte=1), name=f"{prefix}_order_positive"),
+            models.CheckConstraint(condition=Q(level__lte=1), name=f"{prefix}_level_item_or_sub"),
         ]
 
 

@@ -29,11 +29,20 @@ from measures.workflow import (
 PLAN = Publication.Kind.PLAN
 
 
+def _without_results(measure: dict) -> dict:
+    plan = measure | {"results": [], "outcomes": []}
+    if levels := measure.get("levels"):
+        plan["levels"] = {**levels, "results": [], "outcomes": []}
+        if 1 not in levels["methods"]:
+            del plan["levels"]
+    return plan
+
+
 def plan_document(report: Report) -> dict:
     """The plan as one document (what its publication freezes, its page and PDF render): the
     report's document less results and outcomes, with the analysis and the plan's approval."""
     document = report_document(report)
-    measures = [m | {"results": [], "outcomes": []} for m in document["measures"]]
+    measures = [_without_results(m) for m in document["measures"]]
     return document | {
         "kind": PLAN.value,
         "introduction": plan_introduction(report),

@@ -8,6 +8,7 @@ import docx
 from docx.enum.text import WD_BREAK
 
 from measures.imports.report_text import COLUMNS, HEADERS
+from measures.thai import thai_digits
 from tests.test_imports_report_text import SEED
 
 NUMBER = re.compile(r"^[๐-๙]+\.\s*")
@@ -380,4 +381,127 @@ REFUSED = {
         unreadable_period,
         "บรรทัดที่ ๑๒: คอลัมน์ “ระยะเวลาดำเนินการ”: อ่านระยะเวลาดำเนินการ “ไตรมาสที่ ๒” ไม่ได้",
     ),
+}
+
+
+# Sub-items: the seed with two numbered sub-items under measure ๑'s first method, and two bulleted
+# ones under measure ๒'s first result; each shape imports to the seed with these as sub-items.
+SUB_METHODS = ["ฉบับสำหรับประชาชน", "ฉบับสำหรับเจ้าหน้าที่"]
+SUB_RESULTS = ["ทางเว็บไซต์หน่วยงาน", "ทางไลน์หน่วยงาน"]
+
+
+def sub_item_lines() -> list[list[list[tuple[str, int]]]]:
+    """The seed's rows, each cell as its (text without number, level) lines; measure ๑'s methods
+    and measure ๒'s results with their sub-items. Columns 0, 2, 3 hold one line, level 0."""
+    rows = []
+    for index, cells in enumerate(seed_parts()[1]):
+        row = []
+        for column, value in enumerate(cells):
+            if column in (1, 4, 5):
+                listed = [(NUMBER.sub("", item), 0) for item in items(value)]
+            else:
+                listed = [(" ".join(paragraphs(value)), 0)]
+            if (index, column) == (0, 1):
+                listed[1:1] = [(text, 1) for text in SUB_METHODS]
+            if (index, column) == (1, 4):
+                listed[1:1] = [(text, 1) for text in SUB_RESULTS]
+            row.append(listed)
+        rows.append(row)
+    return rows
+
+
+def _numbers(listed, bullet_subs=False) -> list[str]:
+    """Lines as people number them: "๑. …", "๑.๑ …" (or "- …" under an item)."""
+    lines, item, sub = [], 0, 0
+    for text, level in listed:
+        if level:
+            sub += 1
+            mark = "-" if bullet_subs else f"{thai_digits(item)}.{thai_digits(sub)}"
+        else:
+            item, sub = item + 1, 0
+            mark = f"{thai_digits(item)}."
+        lines.append(f"{mark} {text}")
+    return lines
+
+
+def _cell_lines(listed, column, bullet_subs=False) -> list[str]:
+    return _numbers(listed, bullet_subs) if column in (1, 4, 5) else [listed[0][0]]
+
+
+def sub_items_paragraphs():
+    """The seed's text format: each line of a cell in <p>…</p>."""
+    rows = [
+        [
+            "".join(f"<p>{line}</p>" for line in _cell_lines(cell, column))
+            for column, cell in enumerate(row)
+        ]
+        for row in sub_item_lines()
+    ]
+    return text(tab_text(rows, cell=str))
+
+
+def sub_items_quoted_lines():
+    """Word's copy: a cell of several lines quoted; sub-items under bullets in results."""
+    rows = []
+    for row in sub_item_lines():
+        cells = []
+        for column, cell in enumerate(row):
+            lines = _cell_lines(cell, column, bullet_subs=column == 4)
+            cells.append('"' + "\n".join(lines) + '"' if len(lines) > 1 else lines[0])
+        rows.append(cells)
+    return text(tab_text(rows))
+
+
+def sub_items_html_lists():
+    """A web page's table: sub-items in a list within their item's <li>."""
+    preamble = seed_parts()[0]
+
+    def cell(listed, column):
+        if column not in (1, 4, 5):
+            return listed[0][0]
+        html, open_sub = "<ol>", False
+        for text_, level in listed:
+            if level and not open_sub:
+                html, open_sub = html[: -len("</li>")] + "<ol>", True
+            elif not level and open_sub:
+                html, open_sub = html + "</ol></li>", False
+            html += f"<li>{text_}</li>"
+        return html + ("</ol></li>" if open_sub else "") + "</ol>"
+
+    head = "".join(f"<p>{line.strip('*')}</p>" for line in preamble)
+    body = "<tr>" + "".join(f"<th>{h}</th>" for h in HEADERS) + "</tr>"
+    body += "".join(
+        "<tr>" + "".join(f"<td>{cell(c, n)}</td>" for n, c in enumerate(row)) + "</tr>"
+        for row in sub_item_lines()
+    )
+    return text(f"<html><body>{head}<table>{body}</table></body></html>")
+
+
+def sub_items_word(numbering: bool):
+    """Word: numbers typed in the cells, or Word's own numbering (List Number, and List Number 2
+    for the sub-items)."""
+    document = _document(seed_parts()[0])
+    table = document.add_table(rows=0, cols=len(HEADERS))
+    _fill_row(table.add_row(), list(HEADERS))
+    for row in sub_item_lines():
+        cells = table.add_row().cells
+        for column, (cell, listed) in enumerate(zip(cells, row, strict=True)):
+            if not numbering or column not in (1, 4, 5):
+                lines = _cell_lines(listed, column)
+                _fill(cell, lines)
+                continue
+            cell.text = ""
+            for index, (text_, level) in enumerate(listed):
+                style = "List Number 2" if level else "List Number"
+                paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
+                paragraph.text, paragraph.style = text_, style
+    return _save(document)
+
+
+SUB_ITEM_SHAPES = {
+    "sub-items: lines in <p>, as the seed": sub_items_paragraphs,
+    "sub-items: quoted lines, bullets under an item": sub_items_quoted_lines,
+    "sub-items: a web page's nested lists": sub_items_html_lists,
+    "sub-items: Word, numbers typed": lambda: sub_items_word(numbering=False),
+    "sub-items: Word's automatic numbering, level 2": lambda: sub_items_word(numbering=True),
 }

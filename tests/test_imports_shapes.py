@@ -11,7 +11,15 @@ from django.utils import translation
 from measures.imports.report_text import COLUMNS, HEADERS, parse_report_text
 from measures.imports.services import report_import_legacy
 from measures.models import Report
-from tests.import_shapes import REFUSED, SHAPES, combined, word_numbering
+from tests.import_shapes import (
+    REFUSED,
+    SHAPES,
+    SUB_ITEM_SHAPES,
+    SUB_METHODS,
+    SUB_RESULTS,
+    combined,
+    word_numbering,
+)
 from tests.test_imports_legacy import document_of
 
 
@@ -39,6 +47,58 @@ def test_every_shape_imports_as_the_seed(demo_report, empty_report, shape):
     assert outcome.errors == []
     assert outcome.committed
     assert document_of(empty_report) == document_of(demo_report)
+
+
+def seed_with_sub_items(document: dict) -> dict:
+    """The seed's document with the corpus's sub-items (tests/import_shapes.py) put in by hand:
+    two under measure ๑'s first method, two under measure ๒'s first result."""
+    first, second = document["measures"][0], document["measures"][1]
+    first["methods"][1:1] = SUB_METHODS
+    second["results"][1:1] = SUB_RESULTS
+    for measure in (first, second):
+        measure["levels"] = {
+            "methods": [0] * len(measure["methods"]),
+            "results": [0] * len(measure["results"]),
+            "outcomes": [0] * len(measure["outcomes"]),
+        }
+    first["levels"]["methods"][1:3] = [1, 1]
+    second["levels"]["results"][1:3] = [1, 1]
+    return document
+
+
+def test_the_sub_item_corpus_holds_each_source():
+    assert len(SUB_ITEM_SHAPES) >= 5
+
+
+@pytest.mark.parametrize("shape", SUB_ITEM_SHAPES, ids=list(SUB_ITEM_SHAPES))
+def test_every_shape_with_sub_items_imports_them_as_sub_items(demo_report, empty_report, shape):
+    format, data = SUB_ITEM_SHAPES[shape]()
+    outcome = report_import_legacy(
+        report=empty_report, file=io.BytesIO(data), format=format, dry_run=False
+    )
+    assert outcome.errors == []
+    assert outcome.committed
+    assert document_of(empty_report) == seed_with_sub_items(document_of(demo_report))
+    notes = {row.number: row.notes for row in outcome.rows}
+    found = "พบรายการย่อย (๑.๑ หรือหัวข้อย่อยใต้ข้อ) ๒ รายการ: เก็บไว้เป็นข้อย่อยของข้อนั้น"
+    assert f"คอลัมน์ “วิธีดำเนินการ”: {found}" in notes[1]
+    assert f"คอลัมน์ “ผลการดำเนินการ”: {found}" in notes[2]
+
+
+def test_a_report_with_sub_items_copied_from_its_preview_imports_back_identical(
+    client, coordinator, demo_report, empty_report
+):
+    format, data = SUB_ITEM_SHAPES["sub-items: lines in <p>, as the seed"]()
+    report_import_legacy(report=demo_report, file=io.BytesIO(data), format=format, dry_run=False)
+    client.force_login(coordinator)
+    page = client.get("/staff/2568/preview/").content
+    assert '<li class="sub-item">๑.๑ ฉบับสำหรับประชาชน</li>' in page.decode()
+    outcome = report_import_legacy(
+        report=empty_report, file=io.BytesIO(page), format="text", dry_run=False
+    )
+    assert outcome.committed
+    assert document_of(empty_report) == document_of(demo_report)
+    assert "levels" in document_of(empty_report)["measures"][0]
 
 
 @pytest.mark.parametrize("case", REFUSED, ids=list(REFUSED))
@@ -98,13 +158,50 @@ def parse(methods: str, **change):
     ).measures[0]
 
 
-def test_sub_items_stay_within_their_item_and_are_noted():
+def test_sub_items_are_kept_as_sub_items_and_noted():
     measure = parse("๑. ประชุม\n๑.๑ ครั้งแรก\n๑.๒ ครั้งที่สอง\n๒. รายงานผล")
-    assert measure.methods == ["ประชุม ๑.๑ ครั้งแรก ๑.๒ ครั้งที่สอง", "รายงานผล"]
+    assert measure.methods == ["ประชุม", "ครั้งแรก", "ครั้งที่สอง", "รายงานผล"]
+    assert measure.levels["methods"] == [0, 1, 1, 0]
     assert (
         "คอลัมน์ “วิธีดำเนินการ”: พบรายการย่อย (๑.๑ หรือหัวข้อย่อยใต้ข้อ) ๒ รายการ: "
-        "รวมไว้ในข้อของรายการนั้น" in measure.notes
+        "เก็บไว้เป็นข้อย่อยของข้อนั้น" in measure.notes
     )
+
+
+@pytest.mark.parametrize(
+    ("cell", "methods", "levels"),
+    [
+        (
+            "1. ประชุม\n1.1. ครั้งแรก\n2. รายงาน\n2.1 สรุป",
+            ["ประชุม", "ครั้งแรก", "รายงาน", "สรุป"],
+            [0, 1, 0, 1],
+        ),
+        (
+            "๑. ประชุม\n- ครั้งแรก\n• ครั้งที่สอง\n๒. รายงาน",
+            ["ประชุม", "ครั้งแรก", "ครั้งที่สอง", "รายงาน"],
+            [0, 1, 1, 0],
+        ),
+        # A figure at the start of a wrapped line is not the next sub-item (๑.๑ would be).
+        ("๑. งบประมาณ\n๑.๕ ล้านบาท\n๒. รายงาน", ["งบประมาณ ๑.๕ ล้านบาท", "รายงาน"], [0, 0]),
+        # ๒.๑ under item ๑ is text, not a sub-item of a later item.
+        ("๑. ประชุม\n๒.๑ ครั้งแรก", ["ประชุม ๒.๑ ครั้งแรก"], [0]),
+        (
+            "<ol><li>ประชุม<ol><li>ครั้งแรก</li></ol></li><li>รายงาน</li></ol>",
+            ["ประชุม", "ครั้งแรก", "รายงาน"],
+            [0, 1, 0],
+        ),
+    ],
+)
+def test_sub_items_are_read_by_their_number_or_bullet(cell, methods, levels):
+    if cell.startswith("<ol>"):
+        cells = dict(zip(COLUMNS, ROW, strict=True)) | {"methods": cell}
+        text = "<table><tr>" + "".join(f"<th>{h}</th>" for h in HEADERS) + "</tr><tr>"
+        text += "".join(f"<td>{value}</td>" for value in cells.values()) + "</tr></table>"
+        measure = parse_report_text(text, ["สำนักปลัด"], fiscal_year=2568).measures[0]
+    else:
+        measure = parse(cell)
+    assert measure.methods == methods
+    assert measure.list_levels("methods") == levels
 
 
 def test_a_dash_list_is_one_item_a_line():

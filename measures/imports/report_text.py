@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from itaportal import limits
 from measures import periods, thai
 from measures.imports.tables import ReportTextError, Row, Table, text_table
+from measures.items import ITEM, SUB_ITEM, ListItem
 
 HEADERS = (
     "มาตรการ โครงการ หรือกิจกรรม",
@@ -40,7 +41,7 @@ _OLD_AM = "\u0e4d\u0e32"  # ํ + า, as text copied out of PDFs often spells �
 # digit (which would make it a decimal such as ๐.๕๒).
 _ITEM_NUMBER = re.compile(r"(?:^|(?<=\s))([๐-๙0-9]{1,3})\.(?![๐-๙0-9])\s*")
 # A sub-item (๑.๑, 1.2.) or a bullet, at the start of a line.
-_SUB_ITEM = re.compile(r"(?m)^([๐-๙0-9]{1,3})\.[๐-๙0-9]{1,2}\.?(?![๐-๙0-9])")
+_SUB_ITEM = re.compile(r"(?m)^([๐-๙0-9]{1,3})\.([๐-๙0-9]{1,2})\.?(?![๐-๙0-9])[ \t]*")
 _BULLET = re.compile(r"(?m)^[-•▪●○◦*–][ \t]*")
 _TITLE = re.compile(r"^([๐-๙0-9]{1,3})\.\s*(.+)$", re.DOTALL)
 _CITATION = re.compile(r"ตัวชี้วัดที่\s*([๐-๙0-9]{1,2})")
@@ -68,6 +69,11 @@ class ParsedMeasure:
     outcome_indicators: list[int | None] = field(default_factory=list)
     # What the reader changed or read differently from how it is written, for the preview.
     notes: list[str] = field(default_factory=list)
+    # Each list's items' levels (measures/items.py), by list; a list not here has no sub-items.
+    levels: dict[str, list[int]] = field(default_factory=dict)
+
+    def list_levels(self, column: str) -> list[int]:
+        return self.levels.get(column) or [ITEM] * len(getattr(self, column))
 
 
 @dataclass
@@ -93,46 +99,79 @@ def normalise(text: str, found: set[str] | None = None) -> str:
     return _SPACES.sub(" ", text.replace(_OLD_AM, "\u0e33")).strip()
 
 
-def read_items(cell: str) -> tuple[list[str], set[str], int]:
-    """The items of a cell, in order, without their numbers; what was normalised; how many
-    sub-items (๑.๑, or bullets under numbered items) were kept within their items.
+def read_items(cell: str) -> tuple[list[ListItem], set[str], int]:
+    """The items of a cell, in order, without their numbers, each with its level; what was
+    normalised; how many sub-items were found.
 
     Numbers must run ๑, ๒, ๓ …: a digit-and-dot that is not the next number ("พ.ศ. ๒๕๖๘.") is
-    text. Lines starting with a bullet ("-", "•") are items when nothing is numbered. Other
-    lines continue the item before them (a PDF's or a narrow cell's wrapping).
+    text. A line starting with the item's number and the next sub-number (๑.๑, ๑.๒ … under ๑.)
+    or with a bullet under a numbered item is a sub-item. Lines starting with a bullet ("-",
+    "•") are items when nothing is numbered. Other lines continue the item before them (a PDF's
+    or a narrow cell's wrapping).
     """
     found: set[str] = set()
     lines = [normalise(line, found) for line in _TAG.sub("\n", cell).splitlines()]
     text = "\n".join(line for line in lines if line)
     if not text:
         return [], found, 0
-    starts = []  # (where an item's marker starts, where its text starts)
+    starts = []  # (where an item's marker starts, where its text starts, its level)
     expected = 1
     for match in _ITEM_NUMBER.finditer(text):
         if thai.parse_number(match.group(1)) == expected:
-            starts.append(match.span())
+            starts.append((*match.span(), ITEM))
             expected += 1
-    bullets = [match.span() for match in _BULLET.finditer(text)]
-    sub_items = len(_SUB_ITEM.findall(text))
+    bullets = [(*match.span(), SUB_ITEM) for match in _BULLET.finditer(text)]
     if starts:
-        sub_items += len(bullets)
+        starts = _with_sub_items(text, starts, bullets)
     elif bullets:
         # A line before the first bullet ("ดำเนินการดังนี้") is an item of its own.
-        starts = bullets if bullets[0][0] == 0 else [(0, 0), *bullets]
+        bullets = [(start, end, ITEM) for start, end, _level in bullets]
+        starts = bullets if bullets[0][0] == 0 else [(0, 0, ITEM), *bullets]
         found.add("bullets")
     if not starts or starts[0][0] != 0:
-        return [_SPACES.sub(" ", text)], found, sub_items
-    ends = [start for start, _end in starts[1:]] + [len(text)]
+        return [ListItem(_SPACES.sub(" ", text))], found, 0
+    ends = [start for start, _end, _level in starts[1:]] + [len(text)]
     items = [
-        _SPACES.sub(" ", text[begin:end]).strip()
-        for (_start, begin), end in zip(starts, ends, strict=True)
+        ListItem(_SPACES.sub(" ", text[begin:end]).strip(), level)
+        for (_start, begin, level), end in zip(starts, ends, strict=True)
     ]
-    return items, found, sub_items
+    return items, found, sum(item.level == SUB_ITEM for item in items)
+
+
+def _with_sub_items(text: str, starts: list, bullets: list) -> list:
+    """The numbered items' starts with their sub-items' (๑.๑, ๑.๒ … or bullets at the start of
+    a line within item ๑), in the order they come."""
+    sub_items = []
+    for match in _SUB_ITEM.finditer(text):
+        sub_items.append((match.start(), match.end(), match.group(1), match.group(2)))
+    merged = sorted(
+        [*starts, *((b, e, SUB_ITEM, None, None) for b, e, _l in bullets)]
+        + [(b, e, SUB_ITEM, parent, sub) for b, e, parent, sub in sub_items],
+        key=lambda start: start[0],
+    )
+    kept = []
+    item = sub = 0
+    for start in merged:
+        begin, end, level = start[:3]
+        if level == ITEM:
+            item, sub = item + 1, 0
+            kept.append((begin, end, ITEM))
+            continue
+        if not item or any(begin < e and b < end for b, e, _l in kept):
+            continue  # before the first item, or within an item's own number
+        parent, number = start[3:] if len(start) > 3 else (None, None)
+        if parent is not None and (
+            thai.parse_number(parent) != item or thai.parse_number(number) != sub + 1
+        ):
+            continue  # a figure at a line's start (๑.๕ ล้าน), not the next sub-item
+        sub += 1
+        kept.append((begin, end, SUB_ITEM))
+    return kept
 
 
 def split_items(cell: str) -> list[str]:
-    """The numbered items of a cell, in order, without their numbers (see ``read_items``)."""
-    return read_items(cell)[0]
+    """The numbered items' texts of a cell, in order, without their numbers (``read_items``)."""
+    return [item.text for item in read_items(cell)[0]]
 
 
 def parse_title(cell: str, notes: list[str]) -> tuple[int | None, str]:
@@ -290,6 +329,7 @@ def _parse_row(
             ) from None
     _check_length(line, HEADERS[0], title, limits.TITLE_CHARS)
     lists = {}
+    levels = {}
     for column in ("methods", "results", "outcomes"):
         items, found, sub_items = read_items(cells[column])
         if not items:
@@ -307,17 +347,21 @@ def _parse_row(
                 },
             )
         for item in items:
-            _check_length(line, COLUMNS[column], item, limits.ITEM_CHARS)
+            _check_length(line, COLUMNS[column], item.text, limits.ITEM_CHARS)
         notes += [_column_message(column, str(_NOTES[kind])) for kind in sorted(found)]
         if sub_items:
             notes.append(
                 _column_message(
                     column,
-                    _("%(count)s sub-items (๑.๑, or bullets under an item) kept in their items.")
+                    _(
+                        "%(count)s sub-items found (๑.๑, or bullets under an item): "
+                        "kept as sub-items."
+                    )
                     % {"count": thai.thai_digits(sub_items)},
                 )
             )
-        lists[column] = items
+        lists[column] = [item.text for item in items]
+        levels[column] = [item.level for item in items]
     title_found: set[str] = set()
     normalise(cells["title"], title_found)
     notes += [_column_message("title", str(_NOTES[kind])) for kind in sorted(title_found)]
@@ -345,6 +389,7 @@ def _parse_row(
         outcomes=lists["outcomes"],
         outcome_indicators=[cited_indicator(text) for text in lists["outcomes"]],
         notes=notes + division_notes,
+        levels=levels,
     )
 
 

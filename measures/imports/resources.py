@@ -33,6 +33,15 @@ from measures.imports.spreadsheet import (
     readable,
     workbook_bytes,
 )
+from measures.items import (
+    LISTS,
+    SUB_ITEM,
+    ListItem,
+    levels_of,
+    measure_levels,
+    numbered_lines,
+    read_numbered_lines,
+)
 from measures.models import (
     MAX_YEAR,
     MIN_YEAR,
@@ -164,6 +173,31 @@ class LinesWidget(widgets.Widget):
         return "\n".join(f"{thai.thai_digits(n)}. {item}" for n, item in enumerate(items, 1))
 
 
+class ItemsWidget(LinesWidget):
+    """A measure's list (methods, results, outcomes) with its sub-items: "๑.๑ …" lines under
+    "๑. …" are sub-items (measures/items.py). A list without sub-items is read and written as
+    ``LinesWidget`` does; one with them is written numbered, as printed."""
+
+    def clean(self, value, row=None, **kwargs):
+        texts = super().clean(value, row, **kwargs)
+        numbered = read_numbered_lines(self.lines(value))
+        if numbered is None or SUB_ITEM not in [item.level for item in numbered]:
+            return [ListItem(text) for text in texts]
+        return [ListItem(_within(limits.ITEM_CHARS, text), level) for text, level in numbered]
+
+    @staticmethod
+    def lines(value) -> list[str]:
+        text = "" if value is None else str(value)
+        return [line for line in map(thai.plain_text, text.splitlines()) if line]
+
+    def render(self, value, obj=None, **kwargs):
+        value = [item if isinstance(item, ListItem) else ListItem(str(item)) for item in value]
+        levels = [item.level for item in value]
+        if SUB_ITEM not in levels:
+            return super().render([item.text for item in value], obj, **kwargs)
+        return numbered_lines([item.text for item in value], levels)
+
+
 class DivisionsWidget(LinesWidget):
     """Division names, one a line (or separated by spaces, as the printed report has them)."""
 
@@ -206,8 +240,12 @@ class ListField(Field):
 
     def get_value(self, instance):
         if isinstance(instance, dict):  # a measure of a published document
-            items = instance[self.attribute]
-            return [item["text"] if isinstance(item, dict) else item for item in items]
+            entries = instance[self.attribute]
+            texts = [entry["text"] if isinstance(entry, dict) else entry for entry in entries]
+            if self.attribute not in LISTS:
+                return texts
+            levels = levels_of(measure_levels(instance, self.attribute))
+            return [ListItem(text, level) for text, level in zip(texts, levels, strict=True)]
         for held in ("imported_lists", "stored_lists"):
             lists = getattr(instance, held, {})
             if self.attribute in lists:
@@ -219,7 +257,7 @@ class ListField(Field):
             return [division.name for division in related]
         if self.attribute == "indicators":
             return [indicator.number for indicator in related]
-        return [item.text for item in related]
+        return [ListItem(item.text, item.level) for item in related]
 
     def save(self, instance, row, is_m2m=False, **kwargs):
         if not hasattr(instance, "imported_lists"):
@@ -265,12 +303,12 @@ class ReportMeasureLoader(BaseInstanceLoader):
 class MeasureResource(resources.ModelResource):
     number = Field("number", NUMBER, NumberWidget())
     title = Field("title", HEADERS[0], TextWidget())
-    methods = ListField("methods", HEADERS[1], LinesWidget())
+    methods = ListField("methods", HEADERS[1], ItemsWidget())
     start = PeriodField("start", START, MonthYearWidget())
     end = PeriodField("end", END, MonthYearWidget())
     divisions = ListField("divisions", HEADERS[3], DivisionsWidget())
-    results = ListField("results", HEADERS[4], LinesWidget())
-    outcomes = ListField("outcomes", HEADERS[5], LinesWidget())
+    results = ListField("results", HEADERS[4], ItemsWidget())
+    outcomes = ListField("outcomes", HEADERS[5], ItemsWidget())
     indicators = ListField("indicators", INDICATORS, IndicatorsWidget())
 
     class Meta:
@@ -396,7 +434,7 @@ class MeasureResource(resources.ModelResource):
                 model.objects.filter(measure=instance).delete()
         lists = instance.imported_lists
         outcomes = lists["outcomes"]
-        cited = [cited_indicator(text) for text in outcomes]
+        cited = [cited_indicator(item.text) for item in outcomes]
         # Without the column, the target indicators are those the outcomes cite, as in the
         # text import.
         targets = lists.get("indicators", sorted({n for n in cited if n is not None}))
@@ -409,16 +447,22 @@ class MeasureResource(resources.ModelResource):
             Measure.indicators.through(measure=instance, indicator=self.indicator_by_number[n])
             for n in targets
         ]
-        for model, texts in ((Method, lists["methods"]), (Result, lists["results"])):
+        for model, listed in ((Method, lists["methods"]), (Result, lists["results"])):
+            levels = levels_of(item.level for item in listed)
             queue[model] += [
-                model(measure=instance, order=order, text=text)
-                for order, text in enumerate(texts, 1)
+                model(measure=instance, order=order, text=item.text, level=level)
+                for order, (item, level) in enumerate(zip(listed, levels, strict=True), 1)
             ]
+        levels = levels_of(item.level for item in outcomes)
         queue[Outcome] += [
             Outcome(
-                measure=instance, order=order, text=text, indicator=self.indicator_by_number.get(n)
+                measure=instance,
+                order=order,
+                text=item.text,
+                indicator=self.indicator_by_number.get(n),
+                level=level,
             )
-            for order, (text, n) in enumerate(zip(outcomes, cited, strict=True), 1)
+            for order, (item, n, level) in enumerate(zip(outcomes, cited, levels, strict=True), 1)
         ]
 
     def after_import(self, dataset, result, **kwargs):
@@ -458,7 +502,8 @@ COLUMN_NOTES = [
      "ในรายงานจะแก้ไขมาตรการนั้น ลำดับใหม่จะเพิ่มมาตรการ"),
     (HEADERS[0], "ชื่อมาตรการ โครงการ หรือกิจกรรม หนึ่งย่อหน้า ไม่ต้องใส่เลขลำดับ"),
     (HEADERS[1], "ขั้นตอนการดำเนินการ บรรทัดละหนึ่งข้อ (ขึ้นบรรทัดใหม่ในเซลล์ด้วย Alt+Enter) "
-     "ระบบใส่เลข ๑. ๒. ให้เอง"),
+     "ระบบใส่เลข ๑. ๒. ให้เอง หากมีข้อย่อย ให้พิมพ์เลขทุกบรรทัด เช่น “1. …”, “1.1 …”, “2. …” "
+     "(ใช้ได้กับผลการดำเนินการและผลลัพธ์ด้วย)"),
     (START, "เดือนและปี พ.ศ. ที่เริ่ม เขียนได้ทั้ง “ต.ค. 2567”, “ต.ค. ๒๕๖๗” หรือ “ตุลาคม 2567” "
      "เว้นว่างทั้งเดือนที่เริ่มและเดือนที่สิ้นสุดหากยังไม่ทราบ"),
     (END, "เดือนและปี พ.ศ. ที่สิ้นสุด เขียนแบบเดียวกับเดือนที่เริ่ม เช่น “ก.ย. 2568”"),

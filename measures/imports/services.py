@@ -31,6 +31,7 @@ from measures.imports.spreadsheet import (
     decode_text,
     read_upload,
 )
+from measures.items import LISTS, document_levels, labels, levels_of, measure_levels, prefix
 from measures.models import (
     DivisionMapping,
     Indicator,
@@ -72,15 +73,22 @@ def report_import_parsed(*, report: Report, parsed: ParsedReport) -> list[Measur
         measure.divisions.set([divisions[name] for name in row.divisions])
         cited = {n for n in row.outcome_indicators if n is not None}
         measure.indicators.set([indicators[n] for n in sorted(cited)])
-        Method.objects.bulk_create(
-            Method(measure=measure, order=i, text=t) for i, t in enumerate(row.methods, 1)
-        )
-        Result.objects.bulk_create(
-            Result(measure=measure, order=i, text=t) for i, t in enumerate(row.results, 1)
+        for model, column in ((Method, "methods"), (Result, "results")):
+            model.objects.bulk_create(
+                model(measure=measure, order=i, text=t, level=level)
+                for i, (t, level) in enumerate(
+                    zip(getattr(row, column), levels_of(row.list_levels(column)), strict=True), 1
+                )
+            )
+        outcomes = zip(
+            row.outcomes,
+            row.outcome_indicators,
+            levels_of(row.list_levels("outcomes")),
+            strict=True,
         )
         Outcome.objects.bulk_create(
-            Outcome(measure=measure, order=i, text=t, indicator=indicators.get(n))
-            for i, (t, n) in enumerate(zip(row.outcomes, row.outcome_indicators, strict=True), 1)
+            Outcome(measure=measure, order=i, text=t, indicator=indicators.get(n), level=level)
+            for i, (t, n, level) in enumerate(outcomes, 1)
         )
         measures.append(measure)
     return measures
@@ -287,7 +295,7 @@ def report_read(
 def _parsed_document(measure: ParsedMeasure, divisions: list[str]) -> dict:
     """A parsed measure in the shape ``report_document`` gives a stored one, to compare them."""
     cited = sorted({n for n in measure.outcome_indicators if n is not None})
-    return {
+    document = {
         "number": measure.number,
         "title": measure.title,
         "period": {
@@ -305,6 +313,9 @@ def _parsed_document(measure: ParsedMeasure, divisions: list[str]) -> dict:
             for text, number in zip(measure.outcomes, measure.outcome_indicators, strict=True)
         ],
     }
+    if levels := document_levels({column: measure.list_levels(column) for column in LISTS}):
+        document["levels"] = levels
+    return document
 
 
 def _document_changes(before: dict, after: dict) -> list[tuple[str, str, str]]:
@@ -342,7 +353,8 @@ def _shown(key: str, measure: dict) -> str:
     if key == "outcomes":
         value = [outcome["text"] for outcome in value]
     if isinstance(value, list):
-        return "\n".join(f"{thai.thai_digits(n)}. {item}" for n, item in enumerate(value, 1))
+        numbers = labels(measure_levels(measure, key))
+        return "\n".join(f"{prefix(n)} {item}" for n, item in zip(numbers, value, strict=True))
     return value
 
 
@@ -414,6 +426,7 @@ def report_carry_forward(*, report: Report, by=None, year: int | None = None) ->
                 measure=copy,
                 order=method.order,
                 text=thai.shift_year_mentions(method.text, report.fiscal_year, shift),
+                level=method.level,
             )
             for method in measure.methods.all()
         )

@@ -226,6 +226,8 @@ def text_table(text: str) -> Table:
         if len(table.rows) > limits.IMPORT_ROWS:
             raise _too_many_measures(start)
     if columns is None:
+        if (line := _header_apart(records)) is not None:
+            raise ReportTextError(line, _header_apart_message())
         raise ReportTextError(max(len(records), 1), _("The file has no table of measures."))
     if open_row is not None:
         raise _row_error(open_row[0], columns, len(open_row[1]))
@@ -274,6 +276,35 @@ def _no_cells_message() -> str:
         "This is the header row, but nothing separates its cells: text copied from a PDF or a "
         "web page loses the table's tabs. Copy the table from the Word file, or upload the Word "
         "file (.docx) itself."
+    )
+
+
+def _header_apart(records) -> int | None:
+    """The first line of a header whose column names stand on lines of their own, apart from
+    each other, as a PDF's text copy (pdftotext's default mode, a viewer's copy) gives them;
+    None when the column names are not so."""
+    first, named = None, set()
+    for line, record in records:
+        text = _squash(record[0]) if len(record) == 1 else ""
+        column = next(
+            (
+                key
+                for key, names in COLUMN_NAMES.items()
+                if len(text) <= 40 and any(text.startswith(name) for name in names)
+            ),
+            None,
+        )
+        if column:
+            first = first or line
+            named.add(column)
+    return first if len(named) == len(COLUMN_NAMES) else None
+
+
+def _header_apart_message() -> str:
+    return _(
+        "The table's column names stand on lines of their own: text copied out of a PDF does not "
+        "keep the table's rows and cells. Upload the Word file (.docx), or save or copy the "
+        "report's web page, or import its spreadsheet (data.xlsx)."
     )
 
 
@@ -331,7 +362,11 @@ class _HTMLTable(HTMLParser):
             if self.lists:
                 self.lists[-1][1] += 1
                 ordered, count = self.lists[-1]
-                self.items.append((len(self.text), f"{count}. " if ordered else "- "))
+                marker = f"{count}. " if ordered else "- "
+                if ordered and len(self.lists) > 1 and self.lists[-2][0]:
+                    # A numbered list within a numbered item: its sub-items, ๑.๑, ๑.๒ …
+                    marker = f"{self.lists[-2][1]}.{count} "
+                self.items.append((len(self.text), marker))
         elif tag in self.BLOCKS:
             self.text.append("\n")
         elif tag in ("b", "strong"):

@@ -13,6 +13,7 @@ from measures import thai
 from measures.editing import MEASURE_FIELDS, OutcomeData
 from measures.imports.services import ALL_DIVISIONS, NEW_DIVISION
 from measures.imports.spreadsheet import SpreadsheetError, read_upload
+from measures.items import ITEM, SUB_ITEM, ListItem
 from measures.models import (
     AcceptedWord,
     Agency,
@@ -93,6 +94,15 @@ class ItemForm(forms.Form):
     text = PlainTextFormField(
         label=_("text"), max_length=limits.ITEM_CHARS, widget=forms.Textarea(attrs={"rows": 4})
     )
+    sub_item = forms.BooleanField(
+        label=_("sub-item of the item above"),
+        help_text=_("Numbered ๑.๑, ๑.๒ … under the item above it. The first item cannot be one."),
+        required=False,
+    )
+
+    def item(self) -> ListItem:
+        data = self.cleaned_data
+        return ListItem(data["text"], SUB_ITEM if data.get("sub_item") else ITEM)
 
 
 class OutcomeForm(ItemForm):
@@ -140,6 +150,10 @@ class BaseItemFormSet(forms.BaseFormSet):
     def items(self) -> list[dict]:
         return [form.cleaned_data for form in self.ordered_forms]
 
+    def list_items(self) -> list[ListItem]:
+        """The items in their order, each with its level."""
+        return [form.item() for form in self.ordered_forms]
+
 
 # Several blank rows, so that several items go in one save without JavaScript (which adds
 # more rows on request: static/js/item_rows.js).
@@ -178,7 +192,10 @@ def _first_field_id(form) -> str:
 
 
 def item_initial(manager) -> list[dict]:
-    return [{"text": item.text, "ORDER": item.order} for item in manager.all()]
+    return [
+        {"text": item.text, "sub_item": item.level == SUB_ITEM, "ORDER": item.order}
+        for item in manager.all()
+    ]
 
 
 def outcome_initial(measure: Measure) -> list[dict]:
@@ -187,6 +204,7 @@ def outcome_initial(measure: Measure) -> list[dict]:
             "text": item.text,
             "indicator": item.indicator,
             "cite_score": item.cite_score,
+            "sub_item": item.level == SUB_ITEM,
             "ORDER": item.order,
         }
         for item in measure.outcomes.all()
@@ -195,7 +213,12 @@ def outcome_initial(measure: Measure) -> list[dict]:
 
 def outcome_data(formset) -> list[OutcomeData]:
     return [
-        OutcomeData(text=row["text"], indicator=row["indicator"], cite_score=row["cite_score"])
+        OutcomeData(
+            text=row["text"],
+            indicator=row["indicator"],
+            cite_score=row["cite_score"],
+            level=SUB_ITEM if row.get("sub_item") else ITEM,
+        )
         for row in formset.items()
     ]
 

@@ -145,10 +145,8 @@ def measure_edit(request, pk: int):
                 by=request.user,
                 version=version,
                 setup=forms["setup"].cleaned_data if setup_allowed else None,
-                methods=[row["text"] for row in forms["methods"].items()]
-                if setup_allowed
-                else None,
-                results=[row["text"] for row in forms["results"].items()],
+                methods=forms["methods"].list_items() if setup_allowed else None,
+                results=forms["results"].list_items(),
                 outcomes=outcome_data(forms["outcomes"]),
             )
         except editing.MeasureConflict as error:

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from measures import citations
+from measures import citations, items
 from measures.accounts import two_factor
 
 register = template.Library()
@@ -108,6 +108,44 @@ def report_evidence(document: dict) -> list[tuple[dict, dict]]:
         for measure in document["measures"]
         for entry in measure.get("evidence", ())
     ]
+
+
+@register.filter
+def list_items(measure: dict, column: str) -> list[dict]:
+    """A document measure's list as printed: each entry (a text, or an outcome's dict) with its
+    number ("๑.", "๑.๑"), whether it is a sub-item, and its place in the list (1, 2, …), by which
+    a result's evidence names it."""
+    entries = measure[column]
+    levels = items.measure_levels(measure, column)
+    return [
+        {
+            "entry": entry,
+            "number": items.prefix(label),
+            "sub": level == items.SUB_ITEM,
+            "position": position,
+        }
+        for position, (entry, level, label) in enumerate(
+            zip(entries, items.levels_of(levels), items.labels(levels), strict=True), 1
+        )
+    ]
+
+
+@register.filter
+def numbered_items(rows) -> list[dict]:
+    """Stored items (a measure's ``methods.all``) as ``list_items`` gives a document's."""
+    rows = list(rows)
+    labels = items.labels([row.level for row in rows])
+    return [
+        {"entry": row.text, "number": items.prefix(label), "sub": "." in label, "position": n}
+        for n, (row, label) in enumerate(zip(rows, labels, strict=True), 1)
+    ]
+
+
+@register.filter
+def result_number(measure: dict, position: int) -> str:
+    """The printed number of a measure's result at ``position`` (1, 2, …): "๒" or "๑.๒"."""
+    labels = items.labels(items.measure_levels(measure, "results"))
+    return labels[position - 1] if 0 < position <= len(labels) else str(position)
 
 
 @register.filter
