@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('measures', '0018_import_mappings'),
+        ('measures', '0020_list_item_level'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
