@@ -166,3 +166,19 @@ def test_clean_artefacts_deletes_evidence_files_nothing_names_once_they_are_an_h
         call_command("clean_artefacts", stdout=StringIO())
     assert not default_storage.exists(second)
     assert default_storage.exists(first)
+
+
+def test_the_history_names_a_sub_items_result_by_its_printed_number(demo_report, staff_palad):
+    measure = demo_report.measures.get(number=2)
+    second = measure.results.order_by("order")[1]
+    second.level = 1
+    second.save()
+    evidence_add(
+        agency=demo_report.agency,
+        by=staff_palad,
+        measure=measure,
+        result_number=2,
+        url="https://example.org/photos",
+    )
+    change = demo_report.changes.first()
+    assert change.changes[0]["after"] == "ผลการดำเนินการที่ ๑.๑: https://example.org/photos"

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from itaportal import limits
-from measures import thai
+from measures import items, thai
 from measures.models import Agency, Change, Measure, Publication
 from measures.oit.models import EVIDENCE_DIR, Evidence, EvidenceFile, OitItem, OitList
 from measures.oit.uploads import CheckedUpload
@@ -79,10 +79,11 @@ def _described(evidence: Evidence, name: str = "") -> str:
     if evidence.result_number is None:  # an OIT item's: not part of a report
         return ""
     shown = " ".join(filter(None, [evidence.title, f"({name})" if name else evidence.url]))
-    return _("Result %(number)s: %(evidence)s") % {
-        "number": thai.thai_digits(evidence.result_number),
-        "evidence": shown,
-    }
+    # The number as printed: a sub-item's result is "๒.๑".
+    printed = items.labels(evidence.measure.results.values_list("level", flat=True))
+    number = evidence.result_number
+    label = printed[number - 1] if number <= len(printed) else thai.thai_digits(number)
+    return _("Result %(number)s: %(evidence)s") % {"number": label, "evidence": shown}
 
 
 @transaction.atomic
