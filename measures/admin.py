@@ -590,5 +590,7 @@ class OitListAdmin(admin.ModelAdmin):
                 )
 
 
+admin.site.site_header = admin.site.site_title = _("ITA Portal administration")
+
 # The packages' admin screens in Thai (after their own admin modules have registered).
 from measures import admin_packages  # noqa: E402, F401
