@@ -50,6 +50,7 @@ from measures.models import (
     OitList,
     OutboxMessage,
     Outcome,
+    PlainTextField,
     Publication,
     Report,
     Result,
@@ -319,6 +320,11 @@ class OutcomeInline(admin.TabularInline):
     model = Outcome
     extra = 0
     max_num = limits.ITEMS_PER_LIST
+    # Beside the indicator and its citation, a full-width text box pushed the row off a 1366 px
+    # screen; the box wraps its text anyway.
+    formfield_overrides = {
+        PlainTextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 30})}
+    }
 
 
 class MeasureImportForm(ImportForm):
