@@ -266,6 +266,12 @@ def test_every_admin_page_reads_in_thai(client, one_record_of_every_admin_model,
     assert len(opened) >= 5 * len(admin.site._registry), len(opened)
 
 
+def test_the_admin_sign_in_reads_in_thai(client):
+    content = client.get(reverse("admin:login")).content.decode()
+    assert "ผู้ดูแลระบบ ITA Portal" in content
+    assert english_words(content, set()) == set()
+
+
 def test_the_admin_tells_a_coordinator_in_thai_that_it_is_not_for_them(client, coordinator):
     client.force_login(coordinator)
     response = client.get(reverse("admin:index"), follow=True)
