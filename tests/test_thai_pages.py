@@ -19,6 +19,7 @@ ALLOWED = {
     "docx", "xlsx", "csv", "pdf", "json", "txt", "html", "UTF", "MB",  # file types and sizes
     "ZIP",  # the admin's download of many PDFs
     "IP",  # "หมายเลข IP", as Thai writes it (the sign-in log, django-axes)
+    "SHA",  # "SHA-256", the standard's name of an evidence file's checksum (the admin)
     "Ctrl", "Command", "Mac",  # keys and computers named as printed on them (the admin's lists)
 }  # fmt: skip
 ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
@@ -164,6 +165,9 @@ def one_record_of_every_admin_model(demo_report, coordinator, django_user_model)
         SignInEvent,
     )
     from measures.notifications.tasks import deliver_message
+    from measures.oit.services import evidence_add
+    from measures.oit.uploads import check_upload
+    from tests.evidence_samples import jpeg_bytes, upload
 
     agency = demo_report.agency
     Group.objects.create(name="ผู้ตรวจ")
@@ -187,6 +191,10 @@ def one_record_of_every_admin_model(demo_report, coordinator, django_user_model)
         to="coordinator@example.com", subject="รายงาน", body="รายงาน",
     )  # fmt: skip
     deliver_message.enqueue(message.pk)
+    evidence_add(
+        agency=agency, by=coordinator, measure=demo_report.measures.get(number=2),
+        result_number=1, title="ภาพการประชุม", upload=check_upload(upload("ภาพ.jpg", jpeg_bytes())),
+    )  # fmt: skip
     return django_user_model.objects.create_superuser("root", "root@example.com", "root-pass-1")
 
 
@@ -194,14 +202,15 @@ def admin_data_words(demo_report) -> set[str]:
     """Words of the data the admin shows as it is: the demo report's, people's names, the
     indicators' English names, the OIT lists' codes, titles and sources, the old letter levels
     (AA…F), the background tasks' code names and arguments, the password hasher's name, the
-    spreadsheet's column names, the English example of the agency's English name, and
-    "<unknown>" that django-axes stores for a missing header."""
+    spreadsheet's column names, the English example of the agency's English name, evidence
+    files' names and types ("image/jpeg"), and "<unknown>" that django-axes stores for a
+    missing header."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import identify_hasher
     from django_tasks_db.models import DBTaskResult
 
     from measures.imports.resources import MeasureResource
-    from measures.models import Agency, Indicator, LevelRule, OitItem, OitList
+    from measures.models import Agency, EvidenceFile, Indicator, LevelRule, OitItem, OitList
 
     users = get_user_model().objects.all()
     tasks = DBTaskResult.objects.all()
@@ -220,6 +229,10 @@ def admin_data_words(demo_report) -> set[str]:
         *(f"{code} {title}" for code, title in OitItem.objects.values_list("code", "title")),
         *(f"{t.task_path} {t.args_kwargs} {t.queue_name} {t.backend_name}" for t in tasks),
         *MeasureResource().get_export_headers(),
+        *(
+            f"{name} {kind}"
+            for name, kind in EvidenceFile.objects.values_list("name", "content_type")
+        ),
         "<unknown>",
     )
 
