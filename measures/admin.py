@@ -11,9 +11,11 @@ from django.db import models
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
-from import_export.forms import ConfirmImportForm, ImportForm
+from import_export.forms import ConfirmImportForm, ImportForm, SelectableFieldsExportForm
 
 from itaportal import limits
 from measures import thai
@@ -48,6 +50,7 @@ from measures.models import (
     OitList,
     OutboxMessage,
     Outcome,
+    PlainTextField,
     Publication,
     Report,
     Result,
@@ -56,6 +59,7 @@ from measures.models import (
 )
 from measures.notifications.outbox import message_retry
 from measures.oit.services import oit_list_copy
+from measures.templatetags.measures_extras import change_field
 from reports.archive import latest_publications, write_pdfs_zip
 
 
@@ -316,6 +320,11 @@ class OutcomeInline(admin.TabularInline):
     model = Outcome
     extra = 0
     max_num = limits.ITEMS_PER_LIST
+    # Beside the indicator and its citation, a full-width text box pushed the row off a 1366 px
+    # screen; the box wraps its text anyway.
+    formfield_overrides = {
+        PlainTextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 30})}
+    }
 
 
 class MeasureImportForm(ImportForm):
@@ -337,6 +346,14 @@ class MeasureConfirmImportForm(ConfirmImportForm):
     report = forms.ModelChoiceField(queryset=Report.objects.all(), widget=forms.HiddenInput)
 
 
+class MeasureExportForm(SelectableFieldsExportForm):
+    """Names each column as the file does; import-export prefixes the attribute's English name."""
+
+    def _get_field_label(self, resource, field_name):
+        field = resource.fields.get(field_name)
+        return field.column_name if field else field_name
+
+
 @admin.register(Measure)
 class MeasureAdmin(ImportExportModelAdmin):
     """Measures, with a report's measures imported from and exported to XLSX/CSV.
@@ -349,6 +366,7 @@ class MeasureAdmin(ImportExportModelAdmin):
     formats = list(FORMATS.values())
     import_form_class = MeasureImportForm
     confirm_form_class = MeasureConfirmImportForm
+    export_form_class = MeasureExportForm
     tmp_storage_class = UploadStorage
     form = MeasureAdminForm
     list_display = ["__str__", "report", "period_display"]
@@ -432,20 +450,62 @@ class ReadOnlyRecordAdmin(admin.ModelAdmin):
         return False
 
 
+# The review's checks by their names in the code (measures/review), as the admin shows them.
+CHECK_NAMES = {
+    "completeness": _("completeness"),
+    "periods": _("periods"),
+    "citations": _("score citations"),
+    "spelling": _("spelling"),
+    "variants": _("words written two ways"),
+    "typography": _("typography"),
+}
+
+
+class CheckFilter(admin.SimpleListFilter):
+    title = _("check")
+    parameter_name = "check_name"
+
+    def lookups(self, request, model_admin):
+        return list(CHECK_NAMES.items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(check_name=self.value()) if self.value() else queryset
+
+
 @admin.register(ReviewAcknowledgement)
 class ReviewAcknowledgementAdmin(ReadOnlyRecordAdmin):
-    list_display = ["report", "check_name", "message", "acknowledged_by", "acknowledged_at"]
-    list_filter = ["check_name", "report__fiscal_year"]
+    list_display = ["report", "check_title", "message", "acknowledged_by", "acknowledged_at"]
+    list_filter = [CheckFilter, "report__fiscal_year"]
+    fields = ["report", "check_title", "message", "acknowledged_by", "acknowledged_at"]
     search_fields = ["message", "report__agency__name"]
     list_select_related = ["report__agency", "acknowledged_by"]
+
+    @admin.display(description=_("check"), ordering="check_name")
+    def check_title(self, obj):
+        return CHECK_NAMES.get(obj.check_name, obj.check_name)
 
 
 @admin.register(Change)
 class ChangeAdmin(ReadOnlyRecordAdmin):
     list_display = ["at", "user", "action", "subject", "report"]
+    fields = readonly_fields = [
+        "report", "measure", "version", "subject", "user", "at", "action", "what_changed",
+    ]  # fmt: skip
     list_filter = ["action", "report__agency"]
     search_fields = ["subject", "user__username", "report__agency__name"]
     list_select_related = ["user", "report__agency"]
+
+    @admin.display(description=_("what changed"))
+    def what_changed(self, obj):
+        """As the history pages show it (the record keeps the fields by their names in code)."""
+        return format_html_join(
+            mark_safe("<br>"),
+            "{}: {} → {}",
+            (
+                (change_field(item["field"]), item["before"] or "–", item["after"] or "–")
+                for item in obj.changes
+            ),
+        )
 
 
 class EvidenceFileInline(admin.TabularInline):
@@ -534,3 +594,9 @@ class OitListAdmin(admin.ModelAdmin):
                 self.message_user(
                     request, _("%(new)s made; check and edit it.") % {"new": new}, messages.SUCCESS
                 )
+
+
+admin.site.site_header = admin.site.site_title = _("ITA Portal administration")
+
+# The packages' admin screens in Thai (after their own admin modules have registered).
+from measures import admin_packages  # noqa: E402, F401

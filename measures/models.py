@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import BaseValidator, MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.dates import MONTHS
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext, gettext_noop
@@ -260,7 +260,9 @@ class Agency(models.Model):
 class Division(models.Model):
     """A division (ส่วนราชการ) of one agency: สำนักปลัด, กองคลัง, …"""
 
-    agency = models.ForeignKey(Agency, models.CASCADE, related_name="divisions")
+    agency = models.ForeignKey(
+        Agency, models.CASCADE, verbose_name=_("agency"), related_name="divisions"
+    )
     name = models.CharField(_("division name"), max_length=200)
     order = models.PositiveSmallIntegerField(_("display order"), default=0)
 
@@ -281,7 +283,9 @@ class DivisionMapping(models.Model):
     ("งานพัสดุ", "ทุกฝ่าย"): as some of its divisions, or as all of them. The coordinator chooses
     it in an import's preview; the agency's later imports read the name so again."""
 
-    agency = models.ForeignKey(Agency, models.CASCADE, related_name="division_mappings")
+    agency = models.ForeignKey(
+        Agency, models.CASCADE, verbose_name=_("agency"), related_name="division_mappings"
+    )
     name = models.CharField(_("name in the file"), max_length=200)
     divisions = models.ManyToManyField(
         Division, verbose_name=_("read as the divisions"), related_name="+", blank=True
@@ -338,11 +342,15 @@ class IndicatorScore(models.Model):
     Only the score is stored; the change from the year before is derived from last year's row.
     """
 
-    agency = models.ForeignKey(Agency, models.CASCADE, related_name="scores")
+    agency = models.ForeignKey(
+        Agency, models.CASCADE, verbose_name=_("agency"), related_name="scores"
+    )
     fiscal_year = models.PositiveSmallIntegerField(
         _("fiscal year (B.E.)"), validators=year_validators
     )
-    indicator = models.ForeignKey(Indicator, models.PROTECT, related_name="scores")
+    indicator = models.ForeignKey(
+        Indicator, models.PROTECT, verbose_name=_("indicator"), related_name="scores"
+    )
     score = models.DecimalField(
         _("score"),
         max_digits=5,
@@ -448,7 +456,9 @@ class ItaResult(models.Model):
     WEIGHTS = {"iit": Decimal("0.30"), "eit": Decimal("0.30"), "oit": Decimal("0.40")}
     TOLERANCE = Decimal("0.01")
 
-    agency = models.ForeignKey(Agency, models.CASCADE, related_name="ita_results")
+    agency = models.ForeignKey(
+        Agency, models.CASCADE, verbose_name=_("agency"), related_name="ita_results"
+    )
     fiscal_year = models.PositiveSmallIntegerField(
         _("assessment year (B.E.)"), validators=year_validators
     )
@@ -552,7 +562,9 @@ class Report(models.Model):
         APPROVED = "approved", _("approved")
         PUBLISHED = "published", _("published")
 
-    agency = models.ForeignKey(Agency, models.CASCADE, related_name="reports")
+    agency = models.ForeignKey(
+        Agency, models.CASCADE, verbose_name=_("agency"), related_name="reports"
+    )
     fiscal_year = models.PositiveSmallIntegerField(
         _("fiscal year (B.E.)"), validators=year_validators
     )
@@ -685,7 +697,9 @@ class MeasureQuerySet(models.QuerySet):
 class Measure(models.Model):
     """A measure, project or activity (มาตรการ/โครงการ/กิจกรรม): one row of the report's table."""
 
-    report = models.ForeignKey(Report, models.CASCADE, related_name="measures")
+    report = models.ForeignKey(
+        Report, models.CASCADE, verbose_name=_("report"), related_name="measures"
+    )
     number = models.PositiveSmallIntegerField(_("number"))
     title = PlainTextField(_("measure, project or activity"), max_length=limits.TITLE_CHARS)
     # The period is kept as months, which is all the report states. It may be unknown while a
@@ -818,7 +832,9 @@ class MeasureItem(models.Model):
 
 
 class Method(MeasureItem):
-    measure = models.ForeignKey(Measure, models.CASCADE, related_name="methods")
+    measure = models.ForeignKey(
+        Measure, models.CASCADE, verbose_name=_("measure"), related_name="methods"
+    )
 
     class Meta(MeasureItem.Meta):
         verbose_name = _("method")
@@ -827,7 +843,9 @@ class Method(MeasureItem):
 
 
 class Result(MeasureItem):
-    measure = models.ForeignKey(Measure, models.CASCADE, related_name="results")
+    measure = models.ForeignKey(
+        Measure, models.CASCADE, verbose_name=_("measure"), related_name="results"
+    )
 
     class Meta(MeasureItem.Meta):
         verbose_name = _("result")
@@ -836,7 +854,9 @@ class Result(MeasureItem):
 
 
 class Outcome(MeasureItem):
-    measure = models.ForeignKey(Measure, models.CASCADE, related_name="outcomes")
+    measure = models.ForeignKey(
+        Measure, models.CASCADE, verbose_name=_("measure"), related_name="outcomes"
+    )
     indicator = models.ForeignKey(
         Indicator,
         models.PROTECT,
@@ -881,7 +901,9 @@ class Publication(models.Model):
         REPORT = "report", _("report")
         PLAN = "plan", _("measures plan")
 
-    report = models.ForeignKey(Report, models.CASCADE, related_name="publications")
+    report = models.ForeignKey(
+        Report, models.CASCADE, verbose_name=_("report"), related_name="publications"
+    )
     kind = models.CharField(_("document"), max_length=10, choices=Kind.choices, default="report")
     version = models.PositiveIntegerField(_("version"))
     published_at = models.DateTimeField(_("published at"))
@@ -953,8 +975,12 @@ class Membership(models.Model):
         DIVISION_STAFF = "division_staff", _("division staff")
         APPROVER = "approver", _("approver (head of agency)")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships")
-    agency = models.ForeignKey(Agency, models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, verbose_name=_("user"), related_name="memberships"
+    )
+    agency = models.ForeignKey(
+        Agency, models.CASCADE, verbose_name=_("agency"), related_name="memberships"
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     # Division staff edit the measures of these divisions only.
     divisions = models.ManyToManyField(
@@ -1018,10 +1044,17 @@ class Change(models.Model):
         PLAN_WITHDRAWN = "plan_withdrawn", _("withdrew the measures plan from publication")
         EVIDENCE = "evidence", _("changed the evidence of a result")
 
-    report = models.ForeignKey(Report, models.CASCADE, related_name="changes")
+    report = models.ForeignKey(
+        Report, models.CASCADE, verbose_name=_("report"), related_name="changes"
+    )
     # Kept when the measure is deleted, so that the deletion itself stays on record.
     measure = models.ForeignKey(
-        Measure, models.SET_NULL, null=True, blank=True, related_name="changes"
+        Measure,
+        models.SET_NULL,
+        verbose_name=_("measure"),
+        null=True,
+        blank=True,
+        related_name="changes",
     )
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     version = models.PositiveIntegerField(_("measure version"), null=True, blank=True)
@@ -1036,7 +1069,15 @@ class Change(models.Model):
         verbose_name_plural = _("changes")
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()} {self.subject}"
+        # A change made by a command, or by a person whose account is gone, has no user; the
+        # history pages call them "someone" too.
+        who = self.user or gettext("someone")
+        parts = [str(who), self.get_action_display(), self.subject]
+        if self.at:
+            at = timezone.localtime(self.at)
+            when = thai.format_date(at, abbreviated=True) + thai.thai_digits(f" {at:%H:%M}")
+            parts.insert(0, when)
+        return " ".join(part for part in parts if part)
 
     def save(self, *args, **kwargs):
         # The subject names a measure by its title, which may be longer than the column.
@@ -1049,7 +1090,9 @@ class Change(models.Model):
 class AcceptedWord(models.Model):
     """A word the agency spells its own way (a place or project name) that the review accepts."""
 
-    agency = models.ForeignKey(Agency, models.CASCADE, related_name="accepted_words")
+    agency = models.ForeignKey(
+        Agency, models.CASCADE, verbose_name=_("agency"), related_name="accepted_words"
+    )
     word = models.CharField(_("word"), max_length=100)
     added_by = acting_user(_("added by"))
     added_at = models.DateTimeField(_("added at"), auto_now_add=True)
@@ -1079,7 +1122,9 @@ class ReviewAcknowledgement(models.Model):
     brings the warning back.
     """
 
-    report = models.ForeignKey(Report, models.CASCADE, related_name="acknowledgements")
+    report = models.ForeignKey(
+        Report, models.CASCADE, verbose_name=_("report"), related_name="acknowledgements"
+    )
     finding_key = models.CharField(_("finding"), max_length=64)
     check_name = models.CharField(_("check"), max_length=40)
     message = models.TextField(_("message"))
@@ -1158,8 +1203,12 @@ class HandIn(models.Model):
     stay in the report's changes.
     """
 
-    report = models.ForeignKey(Report, models.CASCADE, related_name="hand_ins")
-    division = models.ForeignKey(Division, models.CASCADE, related_name="hand_ins")
+    report = models.ForeignKey(
+        Report, models.CASCADE, verbose_name=_("report"), related_name="hand_ins"
+    )
+    division = models.ForeignKey(
+        Division, models.CASCADE, verbose_name=_("division"), related_name="hand_ins"
+    )
     at = models.DateTimeField(_("handed in at"))
     by = acting_user(_("handed in by"))
 

@@ -109,3 +109,27 @@ def test_the_admin_shows_the_evidence_and_its_file_versions_read_only(
     delete = reverse("admin:measures_evidence_delete", args=[evidence.pk])
     assert admin_client.post(delete, {"post": "yes"}).status_code == 403
     assert evidence.files.count() == 1
+
+
+@pytest.mark.browser
+def test_the_admin_scripts_speak_thai(page, demo_report, django_user_model):
+    """What the admin's scripts write (the selection counter, the two-list chooser) is in Thai:
+    Django's own catalogue leaves "selected" in English."""
+    from tests.test_thai_pages import data_words, english_words
+
+    django_user_model.objects.create_superuser("root", "root@example.com", "root-pass-1")
+    page.goto("/admin/login/")
+    page.get_by_label("ชื่อผู้ใช้").fill("root")
+    page.get_by_label("รหัสผ่าน").fill("root-pass-1")
+    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+    page.goto(reverse("admin:measures_agency_changelist"))
+    counter = page.locator(".action-counter")
+    assert counter.inner_text() == "เลือกแล้ว 0 จาก 1 รายการ"
+    page.locator("input.action-select").first.check()
+    assert counter.inner_text() == "เลือกแล้ว 1 จาก 1 รายการ"
+    known = data_words("root", demo_report.agency.slug)
+    assert english_words(page.locator("body").inner_html(), known) == set()
+    page.goto(reverse("admin:auth_group_add"))
+    chooser = page.locator(".selector")
+    chooser.first.wait_for()
+    assert english_words(chooser.first.inner_html(), set()) == set()

@@ -1,5 +1,6 @@
 """Database constraints hold on SQLite and PostgreSQL alike (CI runs this module on both)."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -12,6 +13,7 @@ from django.utils import translation
 from measures.models import (
     RESERVED_SLUGS,
     Agency,
+    Change,
     Indicator,
     IndicatorScore,
     Measure,
@@ -199,3 +201,15 @@ def test_an_agency_cannot_take_a_slug_of_the_portals_own_pages(db, slug):
         agency.full_clean()
     assert "slug" in error.value.message_dict
     assert "เป็นหน้าของระบบเอง" in error.value.message_dict["slug"][0]
+
+
+def test_a_change_without_a_user_names_someone_and_its_time_in_thai(demo_report, coordinator):
+    at = datetime.datetime(2025, 1, 20, 7, 30, tzinfo=datetime.UTC)  # 14:30 in Bangkok
+    change = Change.objects.create(
+        report=demo_report, action=Change.Action.SUBMITTED, subject="รายงาน ๒๕๖๘"
+    )
+    Change.objects.filter(pk=change.pk).update(at=at)
+    change.refresh_from_db()
+    assert str(change) == "๒๐ ม.ค. ๒๕๖๘ ๑๔:๓๐ ผู้ใช้ที่ไม่ระบุ เสนอรายงานขออนุมัติ รายงาน ๒๕๖๘"
+    change.user = coordinator
+    assert str(change) == "๒๐ ม.ค. ๒๕๖๘ ๑๔:๓๐ coordinator เสนอรายงานขออนุมัติ รายงาน ๒๕๖๘"

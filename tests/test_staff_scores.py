@@ -48,8 +48,7 @@ def test_the_scores_page_draws_the_chart_with_a_table_for_screen_readers(
 ):
     client.force_login(coordinator)
     content = client.get("/staff/2568/scores/").content.decode()
-    assert "<svg" in content
-    assert 'width="270.0"' in content  # 90.00 of 100 on a 300-unit bar
+    assert 'style="width: 72.0%"></span> ๙๐.๐๐' in content  # 90.00 of 100 on an 80% bar
     assert "<caption>คะแนน ITA รายตัวชี้วัด</caption>" in content
     assert "<td>๙๒.๕๐</td>" in content
 

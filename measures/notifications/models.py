@@ -80,7 +80,10 @@ class NotificationOptOut(models.Model):
     """A kind of e-mail notification that one person does not want."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.CASCADE, related_name="notification_opt_outs"
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        verbose_name=_("user"),
+        related_name="notification_opt_outs",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
 

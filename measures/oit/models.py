@@ -52,7 +52,9 @@ class OitItem(models.Model):
         PLAN = "plan", _("the measures plan this portal publishes")
         ANALYSIS = "analysis", _("the analysis of last year's result this portal publishes")
 
-    oit_list = models.ForeignKey(OitList, models.CASCADE, related_name="items")
+    oit_list = models.ForeignKey(
+        OitList, models.CASCADE, verbose_name=_("OIT item list"), related_name="items"
+    )
     order = models.PositiveSmallIntegerField(_("order"))
     # Blank where the year's number of the item is not known (2568's measure items).
     code = models.CharField(_("code"), max_length=10, blank=True)

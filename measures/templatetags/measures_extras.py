@@ -32,10 +32,8 @@ CHANGE_FIELDS = {
     "evidence": _("evidence of a result"),
 }
 
-# Geometry of the score chart, in SVG user units: a label column, then bars scaled to 0–100.
-CHART_LABEL_WIDTH, CHART_BAR_WIDTH, CHART_ROW_HEIGHT, CHART_BAR_HEIGHT = 150, 300, 44, 16
-# A full score's bar on paper, in % of the bars' column: the rest is room for its figure.
-PRINT_BAR_PERCENT = 80
+# A full score's bar, in % of the bars' column: the rest is room for its figure.
+FULL_BAR_PERCENT = 80
 
 
 @register.filter
@@ -53,25 +51,14 @@ def change_field(key):
 def score_chart_rows(scores):
     """Bars for the chart partial: one row per indicator, last year's bar above this year's."""
     rows = []
-    for index, entry in enumerate(scores):
-        top = index * CHART_ROW_HEIGHT
+    for entry in scores:
         bars = []
-        for offset, key in ((0, "previous"), (CHART_BAR_HEIGHT, "score")):
+        for key in ("previous", "score"):
             value = entry.get(key)
-            width = float(value) / 100 * CHART_BAR_WIDTH if value is not None else 0
-            bar = {"key": key, "y": top + offset, "width": round(width, 1), "value": value}
-            # On paper the bars are boxes as wide as this share of the bars' column.
-            bar["print_percent"] = round(width / CHART_BAR_WIDTH * PRINT_BAR_PERCENT, 1)
-            bars.append(bar)
-        rows.append({"entry": entry, "y": top, "bars": bars})
-    return {
-        "rows": rows,
-        "height": len(scores) * CHART_ROW_HEIGHT,
-        "label_width": CHART_LABEL_WIDTH,
-        "width": CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 60,
-        "bar_height": CHART_BAR_HEIGHT,
-        "row_height": CHART_ROW_HEIGHT,
-    }
+            percent = round(float(value) * FULL_BAR_PERCENT / 100, 1) if value is not None else 0
+            bars.append({"key": key, "value": value, "percent": percent})
+        rows.append({"entry": entry, "bars": bars})
+    return {"rows": rows}
 
 
 @register.filter
