@@ -28,3 +28,8 @@ class IndexFilterForm(forms.Form):
         if data.get("kind"):
             agencies = agencies.filter(kind=data["kind"])
         return agencies.search(data.get("q", ""))
+
+    @property
+    def searching(self) -> bool:
+        """Whether the visitor typed something to search for (after filter())."""
+        return bool(self.cleaned_data.get("q", "").strip())
