@@ -37,6 +37,7 @@ from bench.scale import (  # noqa: E402
     POSTGRES,
     PROVINCES,
     environment,
+    fetch_all,
     gunicorn,
     lua_script,
     wrk,
@@ -165,12 +166,34 @@ def explain_search() -> str:
     found = listed.search("มาตรการ").order_by("search_rank", "-latest_public_year", "name")
     with CaptureQueriesContext(connection) as captured:
         found.first_found(101)
-    *before, search = [query["sql"] for query in captured]
+    # Its own transaction's statements (BEGIN, COMMIT) are logged too: the settings and the search.
+    statements = [query["sql"] for query in captured]
+    (search,) = [sql for sql in statements if sql.startswith("SELECT")]
     with transaction.atomic(), connection.cursor() as cursor:
-        for sql in before:
-            cursor.execute(sql)
+        for sql in statements:
+            if sql.startswith("SET"):
+                cursor.execute(sql)
         cursor.execute("EXPLAIN ANALYZE " + search)
         return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def settle(base: str, path: str, *, within: float = 0.2, patience: float = 120) -> None:
+    """Wait until gunicorn answers a kept search within ``within`` seconds: the requests an
+    overloaded run left queued are done."""
+    import http.client
+    import time
+    from urllib.parse import urlsplit
+
+    deadline = time.monotonic() + patience
+    while time.monotonic() < deadline:
+        connection = http.client.HTTPConnection(urlsplit(base).netloc, timeout=patience)
+        started = time.monotonic()
+        connection.request("GET", path)
+        connection.getresponse().read()
+        connection.close()
+        if time.monotonic() - started < within:
+            return
+        time.sleep(1)
 
 
 def main(seconds: int) -> None:
@@ -210,20 +233,25 @@ def main(seconds: int) -> None:
         with nginx_front(
             state / "nginx", upstream=f"127.0.0.1:{port}", static_root=state / "static", workers=2
         ) as front:
+            kept = lua_script(scripts / "all.lua", every)
+            unique = lua_script(scripts / "all-unique.lua", every, unique=True)
+            # The kept copies first: a run that overloads gunicorn leaves requests queued that
+            # the next run would wait behind (settle() waits for them too).
             runs = {
-                "every kind, kept copies": (front, lua_script(scripts / "all.lua", every)),
-                "every kind, nothing kept": (
-                    front,
-                    lua_script(scripts / "all-unique.lua", every, unique=True),
-                ),
-                "every kind, kept copies, gunicorn alone": (direct, scripts / "all.lua"),
-                "every kind, nothing kept, gunicorn alone": (direct, scripts / "all-unique.lua"),
+                "every kind, kept copies": (front, kept),
+                "every kind, kept copies, gunicorn alone": (direct, kept),
+                "every kind, nothing kept": (front, unique),
+                "every kind, nothing kept, gunicorn alone": (direct, unique),
             }
             for kind, paths in kinds.items():
                 script = lua_script(scripts / f"{len(runs)}.lua", paths, unique=True)
                 runs[f"{kind}, nothing kept"] = (front, script)
+            # Every search asked once through the front: nginx and the portal keep its copy,
+            # as they do on a running portal after the first visitor's request.
+            fetch_all(front, every)
             for name, (base, script) in runs.items():
                 print(f"wrk: {name} …", flush=True)
+                settle(direct, every[0])
                 wrk(base, 3, script)  # warm-up: every worker forked, connected, copies kept
                 results[name] = wrk(base, seconds, script)
     report(results, plan, seconds, load, generated, len(every))
@@ -275,13 +303,15 @@ def report(results, plan, seconds, load, generated, searched) -> None:
     table = ["| " + " | ".join(rows[0]) + " |", "|---|---:|---:|---:|---:|"]
     table += ["| " + " | ".join(row) + " |" for row in rows[1:]]
     errors = sum(figures["errors"] for figures in results.values())
-    # A run with errors measured the errors' speed, not the search's.
-    answered = not errors and all(figures["requests"] for figures in results.values())
 
     def verdict(name: str) -> str:
-        p99 = results[name]["p99"]
-        met = "met" if answered and p99 < SEARCH_P99_MS else "NOT met"
-        return f"{p99:.1f} ms ({met})"
+        figures = results[name]
+        # A run with errors measured the errors' speed, not the search's: wrk leaves a request
+        # unanswered within 2 s out of the percentiles.
+        if figures["errors"] or not figures["requests"]:
+            return f"{figures['p99']:.1f} ms of the answered, {figures['errors']} errors (NOT met)"
+        met = "met" if figures["p99"] < SEARCH_P99_MS else "NOT met"
+        return f"{figures['p99']:.1f} ms ({met})"
 
     when = f"{datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}"
     end_load = os.getloadavg()
@@ -303,10 +333,10 @@ workers, DEBUG off, Redis as the shared cache, behind the nginx front of docs/ng
 directly, for comparison. wrk -t2 -c{CONNECTIONS} -d{seconds}s --latency on loopback after a 3 s
 warm-up; each request asks for a random one of {searched} searches of the kinds below. "Kept
 copies" is what visitors get on a running portal (a search's page is kept 60 s by nginx and by
-the portal); "nothing kept" adds a random parameter so that every request passes nginx, searches
-the database and renders the page. Errors are wrk's socket errors (a request unanswered within
-its 2 s is one) and non-2xx/3xx answers. wrk, nginx, PostgreSQL, Redis and gunicorn share the
-2 CPUs.
+the portal), measured after one request to each search made its copies; "nothing kept" adds a
+random parameter so that every request passes nginx, searches the database and renders the
+page. Errors are wrk's socket errors (a request unanswered within its 2 s is one) and non-2xx/3xx
+answers. wrk, nginx, PostgreSQL, Redis and gunicorn share the 2 CPUs.
 
 {chr(10).join(table)}
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from itaportal import limits
 from measures import thai
-from measures.search import name_text, published_texts, search_text, search_words
+from measures.search import name_text, published_texts, query_words, search_text
 
 # Buddhist-Era years only: a Gregorian year typed by mistake (2025) is refused by the database.
 MIN_YEAR, MAX_YEAR = 2500, 2700
@@ -135,7 +135,10 @@ class AgencyQuerySet(models.QuerySet):
         Words match by prefix ("พะ" finds "พะไล") on PostgreSQL's full-text search, served by the
         GIN index of the kept vector; elsewhere each word is looked for as a substring.
         """
-        words = search_words(query)
+        return self.holding(query_words(query))
+
+    def holding(self, words: list[str]):
+        """search() for words already cut (query_words)."""
         if not words:
             return self.annotate(search_rank=Value(0))
         if connection.vendor == "postgresql":

@@ -326,3 +326,10 @@ def test_the_index_lists_an_agency_by_the_year_of_its_newest_public_report(clien
     agency.save()
     agency.refresh_from_db()
     assert agency.latest_public_year == 2569
+
+
+def test_punctuation_alone_lists_every_agency_as_no_search_does(client, db):
+    published_agencies(SEARCH_RESULTS + 5)
+    content = listed(client, "?q=%25_%25+-")
+    assert "มากกว่า" not in content
+    assert "๑๐๕ หน่วยงาน" in content
