@@ -287,6 +287,11 @@ def record_run(when: str, load, end_load, results) -> list[str]:
     return rows
 
 
+def waited(figures: dict) -> str:
+    """The mean wait of a closed loop of CONNECTIONS requests at the run's rate (Little's law)."""
+    return f"{CONNECTIONS / figures['rps'] * 1000:.0f} ms" if figures["rps"] else "beyond 2 s"
+
+
 def report(results, plan, seconds, load, generated, searched) -> None:
     rows = [("searches", "requests/s", "p50", "p99", "errors")]
     for name, figures in results.items():
@@ -345,6 +350,14 @@ deployed: kept copies {verdict("every kind, kept copies")}; nothing kept
 {verdict("every kind, nothing kept")}. From gunicorn alone: kept copies
 {verdict("every kind, kept copies, gunicorn alone")}; nothing kept
 {verdict("every kind, nothing kept, gunicorn alone")}. {errors} errors in all.
+
+wrk keeps {CONNECTIONS} requests in flight: each waits on average {CONNECTIONS} ÷ (requests/s),
+so a p99 under {SEARCH_P99_MS} ms needs several hundred answers a second. Kept copies through
+nginx give {results["every kind, kept copies"]["rps"]:.0f}; a search that nothing kept, at
+{results["every kind, nothing kept"]["rps"]:.0f} requests/s, waits
+{waited(results["every kind, nothing kept"])} on average: each costs the database, the rendering of
+its page (up to 50 rows and the filter form, a few tens of ms) and gunicorn a share of the 2 CPUs
+that other work also uses.
 
 The search of a word every agency's reports hold ("มาตรการ", 10,000 matches, the best 101 read)
 {"uses" if "agency_search_gin" in plan else "does NOT use"} the GIN index `agency_search_gin` and
