@@ -6,10 +6,10 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import BaseValidator, MaxValueValidator, MinValueValidator
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone, translation
 from django.utils.dates import MONTHS
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from itaportal import limits
 from measures import thai
-from measures.search import name_text, published_texts, search_text, search_words
+from measures.search import name_text, published_texts, query_words, search_text
 
 # Buddhist-Era years only: a Gregorian year typed by mistake (2025) is refused by the database.
 MIN_YEAR, MAX_YEAR = 2500, 2700
@@ -97,33 +97,76 @@ class PlainTextField(models.TextField):
         return super().formfield(**{"form_class": PlainTextFormField, **kwargs})
 
 
-# PostgreSQL's planner uses an expression index only for the very expression it was built on: the
-# search and the GIN index of Agency.Meta share this one.
-SEARCH_VECTOR = SearchVector("search_text", config="simple")
+class KeptVector(SearchVector):
+    """A column's words as PostgreSQL's full-text search keeps them (``simple`` configuration,
+    positions stripped: the search asks only whether a word is there, and a vector without them
+    is a third of the size, often small enough to stay in the table's row). SQLite has no
+    full-text vector: the column stays NULL there, and the search reads the text itself."""
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = super().as_sql(compiler, connection, **extra_context)
+        return f"strip({sql})", params
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return "NULL", []
+
+
+def kept_vector(column: str) -> models.GeneratedField:
+    """A stored column the database computes from ``column`` on every insert and update (save,
+    bulk_create, update(), a migration), so that the search never computes a vector itself."""
+    return models.GeneratedField(
+        expression=KeptVector(column, config="simple"),
+        output_field=SearchVectorField(null=True),
+        db_persist=True,
+        editable=False,
+    )
 
 
 class AgencyQuerySet(models.QuerySet):
+    def for_lists(self):
+        """Without the kept search text and vectors, kilobytes an agency that a list of
+        agencies never shows."""
+        return self.defer("search_text", "search_names", "search_vector", "names_vector")
+
     def search(self, query: str):
         """Agencies whose names, place or published reports hold every word of ``query``, as
         ``search_rank``: 0 when the names and place alone hold them (listed first), else 1.
 
-        Words match by prefix ("พะ" finds "พะไล") on PostgreSQL's full-text search; elsewhere each
-        word is looked for as a substring.
+        Words match by prefix ("พะ" finds "พะไล") on PostgreSQL's full-text search, served by the
+        GIN index of the kept vector; elsewhere each word is looked for as a substring.
         """
-        words = search_words(query)
+        return self.holding(query_words(query))
+
+    def holding(self, words: list[str]):
+        """search() for words already cut (query_words)."""
         if not words:
             return self.annotate(search_rank=Value(0))
         if connection.vendor == "postgresql":
             tsquery = SearchQuery(
                 " & ".join(f"{word}:*" for word in words), search_type="raw", config="simple"
             )
-            found = self.alias(search=SEARCH_VECTOR).filter(search=tsquery)
-            by_name = Q(names=tsquery)
-            found = found.alias(names=SearchVector("search_names", config="simple"))
+            found = self.filter(search_vector=tsquery)
+            by_name = Q(names_vector=tsquery)
         else:
             found = self.filter(*(Q(search_text__icontains=word) for word in words))
             by_name = Q(*(Q(search_names__icontains=word) for word in words))
         return found.annotate(search_rank=Case(When(by_name, then=0), default=1))
+
+    def first_found(self, limit: int) -> list:
+        """The first ``limit`` agencies of a search(), read through the GIN index.
+
+        A word that most agencies' reports hold ("มาตรการ") makes PostgreSQL's planner read the
+        whole table instead, which is estimated a little cheaper but tests every agency's
+        vector, kilobytes kept out of the row (TOAST): about 20 times slower than the index,
+        which answers without reading them. The planner cannot know that; the search tells it.
+        """
+        if connection.vendor != "postgresql":
+            return list(self[:limit])
+        # No savepoint: SET LOCAL lasts until the end of the transaction, the request's own or
+        # this one's.
+        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            return list(self[:limit])
 
 
 # First path segments of the portal's own pages (itaportal/urls.py): an agency slug that took one
@@ -191,6 +234,16 @@ class Agency(models.Model):
     # column; the names and place alone rank a match first.
     search_text = models.TextField(_("search text"), blank=True, editable=False)
     search_names = models.TextField(_("searched names"), blank=True, editable=False)
+    # The newest fiscal year of a report the public may read (None: nothing public), kept with
+    # the search text on save and on publish: the index lists and orders agencies by it without
+    # joining every report and publication of thousands of agencies.
+    latest_public_year = models.PositiveSmallIntegerField(
+        _("newest published fiscal year"), null=True, editable=False
+    )
+    # Both as PostgreSQL's full-text search reads them, kept by the database itself; NULL on
+    # SQLite. Lists of agencies leave them out (AgencyQuerySet.for_lists).
+    search_vector = kept_vector("search_text")
+    names_vector = kept_vector("search_names")
     # Who signs the printed report, one role a line; empty means the usual three
     # (SIGN_OFF_ROLES). Each gets a signature line in the PDF.
     sign_off_lines = models.TextField(
@@ -208,8 +261,8 @@ class Agency(models.Model):
         ordering = ["province", "name"]
         verbose_name = _("agency")
         verbose_name_plural = _("agencies")
-        # Created on PostgreSQL only (migration 0010): SQLite's search reads the column itself.
-        indexes = [GinIndex(SEARCH_VECTOR, name="agency_search_gin")]
+        # Created on PostgreSQL only (migrations 0010, 0019): SQLite's search reads the text.
+        indexes = [GinIndex(fields=["search_vector"], name="agency_search_gin")]
         # A partial unique index rather than unique=True, for the same reason as code's NULL.
         constraints = [
             models.UniqueConstraint(
@@ -222,9 +275,14 @@ class Agency(models.Model):
 
     def save(self, *args, **kwargs):
         self.search_names = name_text(self)
-        self.search_text = self.searchable_text()
+        self.search_text, self.latest_public_year = self.public_words_and_year()
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text", "search_names"}
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "search_text",
+                "search_names",
+                "latest_public_year",
+            }
         super().save(*args, **kwargs)
 
     def sign_off_roles(self) -> list[str]:
@@ -235,13 +293,19 @@ class Agency(models.Model):
         with translation.override("th"):
             return [gettext(role) for role in SIGN_OFF_ROLES]
 
-    def searchable_text(self) -> str:
-        """What the index's search looks in: the names and place, and the words of the reports
-        the public sees."""
+    def public_words_and_year(self) -> tuple[str, int | None]:
+        """What the index's search looks in (the names and place, and the words of the reports
+        the public sees) and the newest fiscal year of those reports."""
+        if self.pk is None:
+            return search_text(name_text(self)), None
         publications = Publication.objects.public().reports().filter(report__agency_id=self.pk)
-        publications = publications.order_by("version")
-        texts = published_texts(publications.values_list("report", "document")) if self.pk else []
-        return search_text(name_text(self), *texts)
+        rows = list(
+            publications.order_by("version").values_list(
+                "report", "report__fiscal_year", "document"
+            )
+        )
+        texts = published_texts((report, document) for report, _year, document in rows)
+        return search_text(name_text(self), *texts), max((row[1] for row in rows), default=None)
 
     def division_names(self) -> list[str]:
         return list(self.divisions.values_list("name", flat=True))

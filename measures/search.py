@@ -22,6 +22,12 @@ def search_words(text: str) -> list[str]:
     return [word for word in words if any(char.isalnum() for char in word)]
 
 
+def query_words(query: str) -> list[str]:
+    """The words a visitor typed, each once: a pasted text repeats its words, and each costs
+    the index a scan."""
+    return list(dict.fromkeys(search_words(query)))
+
+
 def search_text(*texts: str) -> str:
     """The texts as one line of space-separated words, each once, in their first order, as kept
     in ``Agency.search_text``."""

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from measures.models import Agency
+from measures.search import query_words
 
 
 class IndexFilterForm(forms.Form):
@@ -17,6 +18,7 @@ class IndexFilterForm(forms.Form):
 
     def __init__(self, *args, provinces: list[str], **kwargs):
         super().__init__(*args, **kwargs)
+        self.words = []
         self.fields["province"].choices = [("", _("All provinces"))] + [(p, p) for p in provinces]
 
     def filter(self, agencies):
@@ -27,4 +29,11 @@ class IndexFilterForm(forms.Form):
             agencies = agencies.filter(province=data["province"])
         if data.get("kind"):
             agencies = agencies.filter(kind=data["kind"])
-        return agencies.search(data.get("q", ""))
+        self.words = query_words(data.get("q", ""))
+        return agencies.holding(self.words)
+
+    @property
+    def searching(self) -> bool:
+        """Whether the visitor typed words to search for (after filter()); punctuation alone
+        lists every agency, as no search does."""
+        return bool(self.words)

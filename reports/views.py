@@ -44,6 +44,10 @@ PUBLIC_MAX_AGE = 60
 
 
 AGENCIES_PER_PAGE = 50
+# A search lists its best matches only: a word that thousands of agencies hold ("องค์การ", a word
+# of every report) would otherwise be counted and sorted in full for every visitor. Past this
+# many the page says "more than" and asks for another word, a province or a type.
+SEARCH_RESULTS = 100
 REPORTS_PER_PAGE = 20
 # Bumped by every publication (forget_public_copies): the index copies made before are not used.
 INDEX_GENERATION_KEY = "reports:index:generation"
@@ -62,16 +66,19 @@ def index(request):
     """
     if not cookieless(request):
         return _index(request)
-    generation = cache.get_or_set(INDEX_GENERATION_KEY, 0, None)
     query = hashlib.blake2b(request.GET.urlencode().encode(), digest_size=12).hexdigest()
-    key = f"reports:index:{generation}:{get_language()}:{query}"
-    copy = cache.get(key)
-    if copy is None:
+    key = f"reports:index:{get_language()}:{query}"
+    # One round trip to Redis for the copy and the generation it must have been made in: a
+    # kept search costs little more than that.
+    found = cache.get_many([key, INDEX_GENERATION_KEY])
+    generation = found.get(INDEX_GENERATION_KEY)
+    copy = found.get(key)
+    if copy is None or copy[0] != generation:
         response = _index(request)
         response.headers["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
-        copy = (response.content, dict(response.headers))
+        copy = (generation, response.content, dict(response.headers))
         cache.set(key, copy, PUBLIC_MAX_AGE)
-    content, headers = copy
+    _generation, content, headers = copy
     return HttpResponse(content, headers=headers)
 
 
@@ -79,29 +86,35 @@ def _listed_provinces() -> list[str]:
     """The provinces of the agencies listed, for the filter. The same for every visitor and
     a join over every publication (milliseconds at 1,000 agencies), so kept as the index's
     copies are: a publication starts afresh, a renamed province shows within PUBLIC_MAX_AGE."""
-    generation = cache.get_or_set(INDEX_GENERATION_KEY, 0, None)
-    listed = Agency.objects.filter(public_publication("reports__publications")).exclude(province="")
-    provinces = listed.order_by("province").values_list("province", flat=True).distinct()
-    return cache.get_or_set(
-        f"reports:provinces:{generation}", lambda: list(provinces), PUBLIC_MAX_AGE
-    )
+    key = "reports:provinces"
+    found = cache.get_many([key, INDEX_GENERATION_KEY])
+    generation = found.get(INDEX_GENERATION_KEY)
+    kept = found.get(key)
+    if kept is None or kept[0] != generation:
+        listed = Agency.objects.filter(public_publication("reports__publications"))
+        listed = listed.exclude(province="").order_by("province")
+        kept = (generation, list(listed.values_list("province", flat=True).distinct()))
+        cache.set(key, kept, PUBLIC_MAX_AGE)
+    return kept[1]
 
 
 def _index(request):
     form = IndexFilterForm(request.GET, provinces=_listed_provinces())
     agencies = (
-        form.filter(Agency.objects.all())
-        .annotate(
-            latest_year=Max(
-                "reports__fiscal_year", filter=public_publication("reports__publications")
-            )
-        )
-        .filter(latest_year__isnull=False)
+        form.filter(Agency.objects.for_lists().filter(latest_public_year__isnull=False))
         # Agencies found by name or place before those found by their reports' words.
-        .order_by("search_rank", "-latest_year", "name")
+        .order_by("search_rank", "-latest_public_year", "name")
     )
+    more_than = None
+    if form.searching:
+        # One query for the list and its count: the best SEARCH_RESULTS and one more, if any.
+        found = agencies.first_found(SEARCH_RESULTS + 1)
+        if len(found) > SEARCH_RESULTS:
+            more_than, found = SEARCH_RESULTS, found[:SEARCH_RESULTS]
+        agencies = found
     page = paginate(request, agencies, AGENCIES_PER_PAGE)
-    return render(request, "reports/index.html", {"form": form, "page_obj": page})
+    context = {"form": form, "page_obj": page, "more_than": more_than}
+    return render(request, "reports/index.html", context)
 
 
 def agency_detail(request, slug):

@@ -2,7 +2,7 @@
 not grow with the data."""
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -11,6 +11,7 @@ from measures.document import report_document
 from measures.models import Agency, Change, Measure, Publication, Report
 from measures.search import search_text, search_words
 from measures.workflow import report_publish
+from reports.views import SEARCH_RESULTS
 
 
 def published_agencies(count: int, *, province="ขอนแก่น", kind=Agency.Kind.SAO, prefix="บ้าน"):
@@ -23,6 +24,8 @@ def published_agencies(count: int, *, province="ขอนแก่น", kind=Age
             province=province,
             slug=f"{kind}-{prefix.encode().hex()[:12]}-{n}",
             search_text=search_text(f"องค์การบริหารส่วนตำบล{prefix}{n:04d}"),
+            # What Agency.save() keeps from the publication made below, without 1,000 saves.
+            latest_public_year=2568,
         )
         for n in range(count)
     )
@@ -262,8 +265,8 @@ def test_the_search_finds_a_word_of_a_published_report_body(client, demo_report)
 
 def test_agencies_found_by_name_come_before_those_found_by_their_reports(client, demo_report):
     (named,) = published_agencies(1, prefix="ธรรมาภิบาล")
-    named.save()
     Report.objects.filter(agency=named).update(fiscal_year=2567)
+    named.save()
     result = demo_report.measures.get(number=3).results.first()
     result.text = "จัดอบรมหลักธรรมาภิบาลให้พนักงานส่วนตำบล"
     result.save()
@@ -273,3 +276,60 @@ def test_agencies_found_by_name_come_before_those_found_by_their_reports(client,
     assert listed(client).index("องค์การบริหารส่วนตำบลเมืองพะไล") < listed(client).index(
         "ธรรมาภิบาล0000"
     )
+
+
+def test_a_search_matching_more_agencies_than_it_lists_says_so_in_thai(client, db):
+    published_agencies(SEARCH_RESULTS + 5)
+    first = listed(client, "?q=บ้าน")
+    second = listed(client, "?q=บ้าน&page=2")
+    assert "พบหน่วยงานที่ตรงกันมากกว่า ๑๐๐ หน่วยงาน" in first
+    assert first.count("บ้าน0") == second.count("บ้าน0") == 50
+    assert "หน้า ๒ จาก ๒" in second
+    # The best 100 (here by name): the last five are left for a narrower search.
+    assert "บ้าน0099" in second
+    assert "บ้าน0100" not in first + second
+    # Browsing without a search still reaches every agency.
+    assert "หน้า ๓ จาก ๓" in listed(client, "?page=3")
+
+
+def test_a_search_matching_exactly_as_many_as_it_lists_gives_the_count(client, db):
+    published_agencies(SEARCH_RESULTS)
+    content = listed(client, "?q=บ้าน")
+    assert "มากกว่า" not in content
+    assert "๑๐๐ หน่วยงาน" in content
+
+
+def test_a_word_every_agency_holds_is_searched_through_the_index(db):
+    published_agencies(300)
+    with CaptureQueriesContext(connection) as captured:
+        found = Agency.objects.search("องค์การ").order_by("name").first_found(SEARCH_RESULTS)
+    assert len(found) == SEARCH_RESULTS
+    if connection.vendor != "postgresql":
+        return
+    # The same statements again, the last one explained: PostgreSQL reads every agency's
+    # vector instead of the index unless the search tells it better.
+    *before, search = [query["sql"] for query in captured]
+    with transaction.atomic(), connection.cursor() as cursor:
+        for sql in before:
+            cursor.execute(sql)
+        cursor.execute("EXPLAIN " + search)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "agency_search_gin" in plan
+    assert "Seq Scan on measures_agency" not in plan
+
+
+def test_the_index_lists_an_agency_by_the_year_of_its_newest_public_report(client, demo_report):
+    agency = demo_report.agency
+    assert agency.latest_public_year == 2568
+    assert "/mueang-phalai/2568/" in listed(client, "?q=พะไล")
+    Report.objects.filter(pk=demo_report.pk).update(fiscal_year=2569)
+    agency.save()
+    agency.refresh_from_db()
+    assert agency.latest_public_year == 2569
+
+
+def test_punctuation_alone_lists_every_agency_as_no_search_does(client, db):
+    published_agencies(SEARCH_RESULTS + 5)
+    content = listed(client, "?q=%25_%25+-")
+    assert "มากกว่า" not in content
+    assert "๑๐๕ หน่วยงาน" in content

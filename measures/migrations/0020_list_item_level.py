@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('measures', '0018_import_mappings'),
+        ('measures', '0019_agency_search_vector'),
     ]
 
     operations = [

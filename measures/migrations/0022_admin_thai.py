@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('measures', '0022_evidence_changes'),
+        ('measures', '0021_evidence_changes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
