@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from itaportal import limits
 from measures.imports.resources import MeasureResource, measures_file
 from measures.imports.services import report_import_rows
+from measures.items import ListItem, levels_of
 from measures.models import Measure, Method, Outcome, Result
 from measures.review import review_document
 from measures.review.language import sound_key, suggestions, tokens
@@ -85,10 +86,15 @@ def test_export_then_import_of_any_stored_text_changes_nothing(measure, title, l
     assert stored_measures(report) == before
 
 
-@given(st.lists(ANY_TEXT, min_size=1, max_size=limits.ITEMS_PER_LIST))
-def test_a_list_cell_reads_back_what_it_was_written_from(texts):
+@given(st.lists(st.tuples(ANY_TEXT, st.booleans()), min_size=1, max_size=limits.ITEMS_PER_LIST))
+def test_a_list_cell_reads_back_what_it_was_written_from(entries):
+    # Items and sub-items: a list with a sub-item is written numbered as printed (๑., ๑.๑).
     widget = MeasureResource.fields["results"].widget
-    items = [plain_text(text) or "ก" for text in texts]
+    levels = levels_of(sub for _text, sub in entries)
+    items = [
+        ListItem(plain_text(text) or "ก", level)
+        for (text, _sub), level in zip(entries, levels, strict=True)
+    ]
     assert widget.clean(widget.render(items)) == items
 
 
