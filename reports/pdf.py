@@ -152,6 +152,22 @@ def report_pdf_filename(document: dict, *, draft: bool = False, archival: bool =
     return "-".join(part.replace(" ", "") for part in parts) + ".pdf"
 
 
+def signature_lines(document: dict) -> list[dict]:
+    """The sign-off's signature lines: ``{"role": …, "approval": …}`` for each role the agency
+    names (the document's "sign_off"). The approval, once given, fills the approver's line (the
+    role named "Approved by", else the last) with the approver's name, position and date, so
+    that the approver appears once, on the line they sign."""
+    roles = document.get("sign_off") or []
+    with translation.override("th"):
+        approver = _("Approved by")
+    approval = document.get("approval")
+    filled = roles.index(approver) if approver in roles else len(roles) - 1
+    return [
+        {"role": role, "approval": approval if index == filled else None}
+        for index, role in enumerate(roles)
+    ]
+
+
 def report_pdf_html(document: dict, *, draft: bool, widths=None, part=(True, True)) -> str:
     """The PDF's HTML, in Thai; it goes with :func:`report_stylesheet`. For a part of a long
     report, ``widths`` are the whole report's and ``part`` says whether the part is the first
@@ -165,6 +181,8 @@ def report_pdf_html(document: dict, *, draft: bool, widths=None, part=(True, Tru
             "omit_head": not first,
             "omit_tail": not last,
             "body_template": body_template(document),
+            # The signature lines take the approval in: the body then prints no sign-off of its own.
+            "signatures": signature_lines(document),
         }
         return render_to_string("reports/report_pdf.html", context)
 
