@@ -33,13 +33,14 @@ pins the WeasyPrint version and those internals, and a render fails loudly
 import json
 import re
 import struct
+import sys
 import unicodedata
+from array import array as typed_array
 from collections import deque
 from collections.abc import Iterable
 from contextvars import ContextVar
 from io import BytesIO
 from math import ceil
-from typing import NamedTuple
 
 import pydyf
 import weasyprint
@@ -62,6 +63,9 @@ PUBLIC = "pdf/ua-1"
 ARCHIVAL = "pdf/a-3a"
 VARIANTS = (None, PUBLIC, ARCHIVAL)
 
+_LITTLE_ENDIAN = sys.byteorder == "little"
+# A cluster's composite that its font cannot have: its glyphs are drawn one by one.
+_GLYPH_BY_GLYPH = object()
 _GLYPH_GROUP = re.compile(rb"<([0-9a-f]*)>")
 _NUMBER = re.compile(rb"-?(?:\d+\.?\d*|\.\d+)(?:e-?\d+)?")
 # Tables whose size follows the number of glyphs, which the composites change.
@@ -72,15 +76,19 @@ class TextLayerError(RuntimeError):
     """WeasyPrint drew glyphs differently from what this module was written for."""
 
 
-class _Glyph(NamedTuple):
+class _Glyph:
     """A glyph as recorded: its font's table and font, its id, the text WeasyPrint found for
-    it, whether it extends the cluster of the glyph before it."""
+    it, whether it extends the cluster of the glyph before it; one per (font, glyph, text),
+    so that what is worked out for it is worked out once per render: its advance and, once
+    drawn on its own, its code as TJ hex."""
 
-    table: "_GlyphTexts"
-    font: object
-    glyph_id: int
-    text: str
-    continues: bool
+    __slots__ = ("advance", "continues", "font", "glyph_id", "shown", "table", "text")
+
+    def __init__(self, table, font, glyph_id: int, text: str, continues: bool):
+        self.table, self.font, self.glyph_id = table, font, glyph_id
+        self.text, self.continues = text, continues
+        self.advance = None  # in thousandths of an em, from the font once it is drawn
+        self.shown = None  # b"<code>"
 
 
 # A composite glyph: its advance and its components (glyph id, x, y), in font units.
@@ -243,6 +251,7 @@ class _TextLayer:
         self.run: list[tuple[_Glyph, float] | float] = []  # glyphs with their rise; offsets
         self.stream = None  # the stream the run goes to
         self.drawing_line = False
+        self.composites: dict[tuple, tuple[bytes, float] | object] = {}  # by cluster
 
     def table_for(self, font) -> _GlyphTexts:
         # Fonts with one hash share one PDF font resource, so they share one table too.
@@ -253,21 +262,36 @@ class _TextLayer:
     def buffer(self, stream, text: bytes):
         """Take a TJ array of the line being drawn into the run: its glyphs, checked against
         the recorded ones, and its offsets."""
+        # WeasyPrint writes an offset after every glyph, mostly a kerning of 0 ("<01d1>0<01db>"):
+        # without them, a line's glyphs come in a few long groups, each read in one go.
+        text = text.replace(b">0<", b"")
         parts = _GLYPH_GROUP.split(text)  # offsets, glyph hex, offsets, glyph hex, …, offsets
         self.stream = stream
+        run, pending, rise = self.run, self.pending, self.rise
         for index, part in enumerate(parts):
             if index % 2 == 0:
                 # WeasyPrint writes the offsets it truncates to 0 too.
-                self.run += [number for number in map(float, _NUMBER.findall(part)) if number]
+                if part and part != b"0":
+                    run += [number for number in map(float, _NUMBER.findall(part)) if number]
                 continue
-            for start in range(0, len(part), 4):
-                drawn = int(part[start : start + 4], 16)
-                if not self.pending:
+            # The glyph ids, four hex digits each, as big-endian 16-bit numbers.
+            drawn_ids = typed_array("H", bytes.fromhex(part.decode()))
+            if _LITTLE_ENDIAN:
+                drawn_ids.byteswap()
+            count = len(drawn_ids)
+            if count <= len(pending):
+                glyphs = [pending.popleft() for _ in range(count)]
+                if [glyph.glyph_id for glyph in glyphs] == drawn_ids.tolist():
+                    run += [(glyph, rise) for glyph in glyphs]
+                    continue
+                pending.extendleft(reversed(glyphs))  # to say which glyph differs, below
+            for drawn in drawn_ids:
+                if not pending:
                     raise TextLayerError(f"glyph {drawn:04x} drawn, none recorded")
-                glyph = self.pending.popleft()
+                glyph = pending.popleft()
                 if glyph.glyph_id != drawn:
                     raise TextLayerError(f"glyph {drawn:04x} drawn, {glyph.glyph_id:04x} recorded")
-                self.run.append((glyph, self.rise))
+                run.append((glyph, rise))
 
     def flush(self):
         """Write the buffered run as one TJ array: each cluster of several glyphs, or raised,
@@ -278,18 +302,25 @@ class _TextLayer:
         cluster: list[tuple[_Glyph, float, float]] = []  # glyph, x, rise in thousandths of em
         start = pen = 0.0
         after: list[float] = []  # the offsets after the last glyph so far
+        scale = 1000 / self.font_size
         for item in self.run:
-            if isinstance(item, float):
+            if item.__class__ is float:
                 pen -= item
                 after.append(item)
                 continue
             glyph, rise = item
             if not (glyph.continues and cluster):
-                self.write_cluster(array, cluster, after, pen - start)
+                if cluster:
+                    self.write_cluster(array, cluster, after, pen - start)
+                else:
+                    array += map(_offset, after)
                 cluster, start = [], pen
             after = []  # offsets inside a cluster: the composite keeps where they put glyphs
-            cluster.append((glyph, pen - start, rise * 1000 / self.font_size))
-            pen += glyph.font.widths[glyph.glyph_id]
+            cluster.append((glyph, pen - start, rise * scale if rise else 0))
+            advance = glyph.advance
+            if advance is None:
+                advance = glyph.advance = glyph.font.widths[glyph.glyph_id]
+            pen += advance
         self.write_cluster(array, cluster, after, pen - start)
         self.run = []
         self.show(array)
@@ -303,19 +334,38 @@ class _TextLayer:
             return
         first = cluster[0][0]
         if len(cluster) == 1 and not cluster[0][2]:
-            array.append(b"<" + first.table.code(first.glyph_id, first.text) + b">")
-            array += map(_offset, after)
+            shown = first.shown
+            if shown is None:
+                shown = first.shown = b"<" + first.table.code(first.glyph_id, first.text) + b">"
+            array.append(shown)
+            if after:
+                array += map(_offset, after)
             return
-        font = first.table.font
-        missing = font.missing.values()  # WeasyPrint's .notdef glyphs, seldom any
-        if (
-            font.type == "otf"
-            or advance < 0
-            or (missing and any(glyph.glyph_id in missing for glyph, _, _ in cluster))
-        ):
+        # A cluster drawn again as before (the same glyphs, at the same places) is the same
+        # composite: worked out once per render.
+        key = tuple(cluster)
+        composite = self.composites.get(key)
+        if composite is None:
+            composite = self.composites[key] = self.composite(cluster)
+        if composite is _GLYPH_BY_GLYPH or advance < 0:
             self.write_glyphs(array, cluster)
             array += map(_offset, after)
             return
+        shown, width = composite
+        array.append(shown)
+        if abs(rest := advance - width) > 0.01:
+            array.append(_offset(-rest))
+
+    def composite(self, cluster: list):
+        """``(b"<code>", advance in thousandths of an em)`` of the composite glyph drawing
+        ``cluster``; :data:`_GLYPH_BY_GLYPH` if its font cannot have one."""
+        first = cluster[0][0]
+        font = first.table.font
+        missing = font.missing.values()  # WeasyPrint's .notdef glyphs, seldom any
+        if font.type == "otf" or (
+            missing and any(glyph.glyph_id in missing for glyph, _, _ in cluster)
+        ):
+            return _GLYPH_BY_GLYPH
         scale = font.upem / 1000
         # The composite advances as its glyphs do, so that one cluster is one glyph wherever it
         # stands; what the offsets after it add (WeasyPrint's rounding, spacing) stays an offset,
@@ -325,9 +375,7 @@ class _TextLayer:
             (glyph.glyph_id, round(x * scale), round(y * scale)) for glyph, x, y in cluster
         )
         text = "".join(glyph.text for glyph, _, _ in cluster)
-        array.append(b"<" + first.table.code((units, components), text) + b">")
-        if abs(rest := advance - units / scale) > 0.01:
-            array.append(_offset(-rest))
+        return b"<" + first.table.code((units, components), text) + b">", units / scale
 
     def write_glyphs(self, array: list[bytes], cluster: list):
         """Add ``cluster`` to ``array`` glyph by glyph, with offsets and rises as WeasyPrint

@@ -7,7 +7,7 @@ from pathlib import Path
 from pdfminer.high_level import extract_text as pdfminer_extract_text
 from PIL import Image, ImageChops, ImageFilter
 from pypdf import PdfReader
-from weasyprint.formatting_structure.boxes import LineBox, TableCellBox, TextBox
+from weasyprint.formatting_structure.boxes import InlineBlockBox, LineBox, TableCellBox, TextBox
 
 
 def poppler_text(pdf: bytes, *options: str) -> str:
@@ -49,8 +49,18 @@ def _line_text(line: LineBox) -> str:
     return text.strip()
 
 
+def _holds_lines(line: LineBox) -> bool:
+    """Whether ``line`` holds inline blocks with text (the print chart's label and bars): their
+    lines are lines of their own, not parts of the line they sit on."""
+    return any(
+        isinstance(box, InlineBlockBox)
+        and any(isinstance(inner, LineBox) and _line_text(inner) for inner in box.descendants())
+        for box in line.descendants()
+    )
+
+
 def _lines(box):
-    if isinstance(box, LineBox):
+    if isinstance(box, LineBox) and not _holds_lines(box):
         if text := _line_text(box):
             yield text
         return

@@ -24,6 +24,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from measures import thai
 from measures.document import report_document
+from measures.plan import plan_document
 from reports import pdf as report_pdf
 from reports.opendata import open_data_document
 from reports.pdf import render_archival_pdf, render_report_pdf
@@ -536,3 +537,39 @@ def test_no_row_leaves_a_single_line_on_a_page_and_titles_are_not_squeezed(
     assert widths["title"] >= widths["methods"] - 2  # equal shares, rules drawn on whole pixels
     if shape == "plan-like":
         assert widths["results"] < widths["title"] / 2 and widths["outcomes"] < widths["title"] / 2
+
+
+@pytest.mark.parametrize("kind", ["report", "plan"])
+def test_an_approved_document_has_one_sign_off_block_its_approver_on_their_line(demo_report, kind):
+    """The approval fills the approver's signature line: no second block with the approver's
+    name beside the lines (which printed the approver twice, once as a role, once by name)."""
+    approval = {"name": "นายสมหมาย ใจดี", "position": "หัวหน้าหน่วยงานทดสอบ", "date": "2025-09-30"}
+    document = plan_document(demo_report) if kind == "plan" else report_document(demo_report)
+    document |= {"approval": approval, "sign_off": ["ผู้จัดทำ", "ผู้ตรวจ", "ผู้อนุมัติ"]}
+    text = poppler("pdftotext", render_report_pdf(document)[2], "-raw")
+    assert text.count("ลงชื่อ") == 3
+    for once in (
+        "(ผู้จัดทำ)",
+        "(ผู้ตรวจ)",
+        "(นายสมหมาย ใจดี)",
+        "หัวหน้าหน่วยงานทดสอบ",
+        "วันที่ ๓๐ กันยายน ๒๕๖๘",
+    ):
+        assert text.count(once) == 1, once
+    # The approver's role, as a line's label or as the old block's heading, is not printed.
+    assert "ผู้อนุมัติ" not in text
+    lines = text.split("\f")[-2].splitlines()
+    name = next(i for i, line in enumerate(lines) if "(นายสมหมาย ใจดี)" in line)
+    assert lines[name + 1 : name + 3] == ["หัวหน้าหน่วยงานทดสอบ", "วันที่ ๓๐ กันยายน ๒๕๖๘"]
+
+
+def test_without_signature_lines_the_approval_keeps_its_own_block(demo_report):
+    """A document frozen before the signature lines (no "sign_off") prints its approval as
+    it did."""
+    document = demo_report.latest_publication().document | {
+        "approval": {"name": "นายสมหมาย ใจดี", "position": "หัวหน้าหน่วยงานทดสอบ", "date": "2025-09-30"}
+    }
+    document.pop("sign_off", None)
+    text = squeeze(poppler("pdftotext", render_report_pdf(document)[2], "-raw"))
+    assert squeeze("ผู้อนุมัติ (นายสมหมาย ใจดี) หัวหน้าหน่วยงานทดสอบ วันที่ ๓๐ กันยายน ๒๕๖๘") in text
+    assert "ลงชื่อ" not in text
