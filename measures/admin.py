@@ -217,7 +217,22 @@ class MeasureInline(admin.TabularInline):
     show_change_link = True
 
 
-class PublicationInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    """Records shown under their parent, made by the portal, never by hand here."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class PublicationInline(ReadOnlyInline):
+    """Published versions are the public record: made by publishing."""
+
     model = Publication
     fields = [
         "kind",
@@ -227,13 +242,6 @@ class PublicationInline(admin.TabularInline):
         "withdrawn_at",
         "withdrawal_reason",
     ]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    # Published versions are the public record: made by publishing, never by hand.
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Report)
@@ -508,15 +516,9 @@ class ChangeAdmin(ReadOnlyRecordAdmin):
         )
 
 
-class EvidenceFileInline(admin.TabularInline):
+class EvidenceFileInline(ReadOnlyInline):
     model = EvidenceFile
     fields = ["name", "content_type", "size", "sha256", "uploaded_at", "uploaded_by"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Evidence)
