@@ -170,6 +170,19 @@ def test_the_scores_follow_the_table_as_a_chart_and_figures(demo_report):
     assert "๑๐ การป้องกันการทุจริต – ๙๒.๕๐" in last_page
 
 
+@pytest.mark.parametrize("past_scores", [False, True])
+def test_the_signatures_share_their_page_with_the_scores(request, past_scores):
+    """The signature lines never stand alone on a page, as official documents require: the
+    scores go over with them. With ten indicators' past scores (the plan's), the figures stand
+    beside the chart, so chart, figures and signatures fit on one page."""
+    report = request.getfixturevalue("demo_plan" if past_scores else "demo_report")
+    pdf = render_report_pdf(report_document(report))[2]
+    last_page = poppler("pdftotext", pdf, "-raw").split("\f")[-2]
+    assert last_page.startswith("คะแนน ITA รายตัวชี้วัด: ปีที่ผ่านมาเทียบกับปีนี้\n")
+    assert "๑๐ การป้องกันการทุจริต" in last_page
+    assert last_page.count("ลงชื่อ") == 3
+
+
 @pytest.fixture
 def pdf(document):
     return render_report_pdf(document)[2]
