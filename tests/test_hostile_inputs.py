@@ -535,9 +535,10 @@ def test_the_staff_preview_lists_the_changed_columns(client, coordinator, demo_r
 
 
 WORST_INPUTS = """
-import io, resource, sys, time, zipfile
+import io, sys, time, zipfile
 import django
 django.setup()
+from tests.memory import peak_megabytes
 from tests.test_hostile_inputs import dense_docx, csv_bytes, HEADER, row
 from measures.imports.report_docx import parse_report_docx
 from measures.imports.spreadsheet import CSVFormat, SpreadsheetError
@@ -561,7 +562,7 @@ measure = {"number": 1, "title": "ท", "period": None, "divisions": [], "indica
 document = {"introduction": "", "fiscal_year": 2568, "scores": [], "measures": [measure] * 4,
             "agency": {"name": "", "short_name": "", "district": "", "province": ""}}
 timed("review", lambda: review_document(document, indicator_names={}))
-print(max(worst.values()), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+print(max(worst.values()), peak_megabytes())
 """
 
 
