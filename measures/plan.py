@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from measures import thai
 from measures.analysis import analysis_document
 from measures.document import report_document
+from measures.items import document_levels
 from measures.models import Change, Publication, Report, content_digest
 from measures.review import Finding
 from measures.workflow import (
@@ -30,11 +31,12 @@ PLAN = Publication.Kind.PLAN
 
 
 def _without_results(measure: dict) -> dict:
+    """A measure as the plan lists it: no results or outcomes; its methods' sub-items kept."""
     plan = measure | {"results": [], "outcomes": []}
-    if levels := measure.get("levels"):
-        plan["levels"] = {**levels, "results": [], "outcomes": []}
-        if 1 not in levels["methods"]:
-            del plan["levels"]
+    plan.pop("levels", None)
+    methods = measure.get("levels", {}).get("methods", [])
+    if levels := document_levels({"methods": methods, "results": [], "outcomes": []}):
+        plan["levels"] = levels
     return plan
 
 

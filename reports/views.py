@@ -67,35 +67,38 @@ def index(request):
     if not cookieless(request):
         return _index(request)
     query = hashlib.blake2b(request.GET.urlencode().encode(), digest_size=12).hexdigest()
-    key = f"reports:index:{get_language()}:{query}"
-    # One round trip to Redis for the copy and the generation it must have been made in: a
-    # kept search costs little more than that.
-    found = cache.get_many([key, INDEX_GENERATION_KEY])
-    generation = found.get(INDEX_GENERATION_KEY)
-    copy = found.get(key)
-    if copy is None or copy[0] != generation:
+
+    def page():
         response = _index(request)
         response.headers["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
-        copy = (generation, response.content, dict(response.headers))
-        cache.set(key, copy, PUBLIC_MAX_AGE)
-    _generation, content, headers = copy
+        return response.content, dict(response.headers)
+
+    content, headers = _kept_for_index(f"reports:index-page:{get_language()}:{query}", page)
     return HttpResponse(content, headers=headers)
+
+
+def _kept_for_index(key: str, make):
+    """What ``make()`` returns, kept PUBLIC_MAX_AGE seconds under ``key`` with the index's
+    generation it was made in: a publication makes it again at once. One round trip to Redis
+    for the copy and the generation: a kept search costs little more than that."""
+    found = cache.get_many([key, INDEX_GENERATION_KEY])
+    generation = found.get(INDEX_GENERATION_KEY)
+    kept = found.get(key)
+    if kept is None or kept[0] != generation:
+        kept = (generation, make())
+        cache.set(key, kept, PUBLIC_MAX_AGE)
+    return kept[1]
 
 
 def _listed_provinces() -> list[str]:
     """The provinces of the agencies listed, for the filter. The same for every visitor and
     a join over every publication (milliseconds at 1,000 agencies), so kept as the index's
     copies are: a publication starts afresh, a renamed province shows within PUBLIC_MAX_AGE."""
-    key = "reports:provinces"
-    found = cache.get_many([key, INDEX_GENERATION_KEY])
-    generation = found.get(INDEX_GENERATION_KEY)
-    kept = found.get(key)
-    if kept is None or kept[0] != generation:
-        listed = Agency.objects.filter(public_publication("reports__publications"))
-        listed = listed.exclude(province="").order_by("province")
-        kept = (generation, list(listed.values_list("province", flat=True).distinct()))
-        cache.set(key, kept, PUBLIC_MAX_AGE)
-    return kept[1]
+    listed = Agency.objects.filter(public_publication("reports__publications"))
+    listed = listed.exclude(province="").order_by("province")
+    return _kept_for_index(
+        "reports:provinces", lambda: list(listed.values_list("province", flat=True).distinct())
+    )
 
 
 def _index(request):

@@ -31,7 +31,7 @@ from measures.imports.spreadsheet import (
     decode_text,
     read_upload,
 )
-from measures.items import LISTS, document_levels, labels, levels_of, measure_levels, prefix
+from measures.items import LISTS, document_levels, levels_of, measure_levels, numbered_lines
 from measures.models import (
     DivisionMapping,
     Indicator,
@@ -353,8 +353,7 @@ def _shown(key: str, measure: dict) -> str:
     if key == "outcomes":
         value = [outcome["text"] for outcome in value]
     if isinstance(value, list):
-        numbers = labels(measure_levels(measure, key))
-        return "\n".join(f"{prefix(n)} {item}" for n, item in zip(numbers, value, strict=True))
+        return numbered_lines(value, measure_levels(measure, key))
     return value
 
 

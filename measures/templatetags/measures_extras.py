@@ -97,13 +97,10 @@ def report_evidence(document: dict) -> list[tuple[dict, dict]]:
     ]
 
 
-@register.filter
-def list_items(measure: dict, column: str) -> list[dict]:
-    """A document measure's list as printed: each entry (a text, or an outcome's dict) with its
-    number ("๑.", "๑.๑"), whether it is a sub-item, and its place in the list (1, 2, …), by which
-    a result's evidence names it."""
-    entries = measure[column]
-    levels = items.measure_levels(measure, column)
+def _printed(entries: list, levels: list[int]) -> list[dict]:
+    """Each entry with its printed number ("๑.", "๑.๑"), whether it is a sub-item, and its
+    place in the list (1, 2, …), by which a result's evidence names it."""
+    levels = items.levels_of(levels)
     return [
         {
             "entry": entry,
@@ -112,20 +109,23 @@ def list_items(measure: dict, column: str) -> list[dict]:
             "position": position,
         }
         for position, (entry, level, label) in enumerate(
-            zip(entries, items.levels_of(levels), items.labels(levels), strict=True), 1
+            zip(entries, levels, items.labels(levels), strict=True), 1
         )
     ]
+
+
+@register.filter
+def list_items(measure: dict, column: str) -> list[dict]:
+    """A document measure's list as printed (``_printed``): each entry is a text, or an
+    outcome's dict."""
+    return _printed(measure[column], items.measure_levels(measure, column))
 
 
 @register.filter
 def numbered_items(rows) -> list[dict]:
     """Stored items (a measure's ``methods.all``) as ``list_items`` gives a document's."""
     rows = list(rows)
-    labels = items.labels([row.level for row in rows])
-    return [
-        {"entry": row.text, "number": items.prefix(label), "sub": "." in label, "position": n}
-        for n, (row, label) in enumerate(zip(rows, labels, strict=True), 1)
-    ]
+    return _printed([row.text for row in rows], [row.level for row in rows])
 
 
 @register.filter
